@@ -1,0 +1,219 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Parser, fromFile, DiagnosticSeverity, type AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import { parse as parseYaml } from 'yaml';
+import { ContractError, ContractErrors } from './contract-error.js';
+import { jsonPointer } from './json-pointer.js';
+
+/** A JSON Schema file from schemas/, as written. */
+export interface SchemaFile {
+  /** Path relative to the repository root, with forward slashes. */
+  readonly file: string;
+  readonly schema: JsonObject;
+}
+
+/** One event type as the contract declares it, checked for consistency across the files. */
+export interface ContractEventType {
+  /** The dotted event type, e.g. `payment.completed`: channel key, message key and name. */
+  readonly eventType: string;
+  /** The Redis stream key: the channel address, `events:<eventType>`. */
+  readonly streamKey: string;
+  /** `$id` and title of the per-type event (envelope) schema in schemas/events/. */
+  readonly eventSchema: { readonly id: string; readonly title: string };
+  /** `$id` and title of the payload schema in schemas/payloads/. */
+  readonly payloadSchema: { readonly id: string; readonly title: string };
+  /** The message examples' payloads (whole envelopes). */
+  readonly examples: readonly { readonly name: string; readonly payload: unknown }[];
+}
+
+/** The whole contract, loaded and cross-checked. */
+export interface Contract {
+  readonly root: string;
+  readonly document: AsyncAPIDocumentInterface;
+  readonly schemas: readonly SchemaFile[];
+  /** `$id` of schemas/envelope.schema.json. */
+  readonly envelopeSchemaId: string;
+  /** Sorted by event type. */
+  readonly eventTypes: readonly ContractEventType[];
+}
+
+export type JsonObject = { [key: string]: unknown };
+
+/** The stream key scheme, documented in asyncapi.yaml and the README. */
+export const streamKeyOf = (eventType: string): string => `events:${eventType}`;
+
+const DOCUMENT = 'asyncapi.yaml';
+// The same rule as EventType in schemas/envelope.schema.json.
+const EVENT_TYPE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Loads asyncapi.yaml and schemas/ from `root`, runs `@asyncapi/parser` on the document and
+ * checks that every channel, operation, message and schema agrees on the event type.
+ *
+ * @throws {ContractErrors} listing every problem, each with file, JSON pointer and fix.
+ * @example
+ * const contract = await loadContract(process.cwd());
+ * contract.eventTypes.map((t) => t.streamKey); // ['events:kyc.verified', ...]
+ */
+export async function loadContract(root: string): Promise<Contract> {
+  const schemas = await readSchemas(root);
+  const problems: ContractError[] = [];
+  const raw = await readRawDocument(root);
+
+  // `source` must be the absolute path: relative $refs resolve against it, not the cwd.
+  const parser = new Parser({ ruleset: { core: true, recommended: true } });
+  const { document, diagnostics } = await fromFile(parser, path.join(root, DOCUMENT)).parse();
+  for (const d of diagnostics) {
+    // Hints and infos (e.g. "3.1.0 exists") are advice; Modelina only supports 3.0.0.
+    if (d.severity !== DiagnosticSeverity.Error && d.severity !== DiagnosticSeverity.Warning) continue;
+    problems.push(
+      new ContractError({
+        file: d.source ? path.relative(root, d.source) || DOCUMENT : DOCUMENT,
+        pointer: jsonPointer(d.path),
+        message: `${d.code}: ${d.message}`,
+        fix: 'correct the document so that @asyncapi/parser reports no error or warning',
+      }),
+    );
+  }
+  if (document === undefined || problems.length > 0) {
+    if (problems.length === 0) problems.push(unparsable());
+    throw new ContractErrors(problems);
+  }
+
+  const byId = new Map(schemas.map((s) => [String(s.schema['$id']), s]));
+  const byFile = new Map(schemas.map((s) => [s.file, s]));
+  const envelope = byFile.get('schemas/envelope.schema.json');
+  if (!envelope) {
+    throw new ContractErrors([
+      new ContractError({ file: 'schemas/envelope.schema.json', pointer: '', message: 'missing', fix: 'restore the envelope schema' }),
+    ]);
+  }
+
+  const eventTypes: ContractEventType[] = [];
+  const channels = isObject(raw['channels']) ? raw['channels'] : {};
+  const operations = isObject(raw['operations']) ? raw['operations'] : {};
+  const messages = isObject(raw['components']) && isObject(raw['components']['messages']) ? raw['components']['messages'] : {};
+
+  for (const [key, channel] of Object.entries(channels)) {
+    const at = (...segments: (string | number)[]): string => jsonPointer(['channels', key, ...segments]);
+    const problem = (pointer: string, message: string, fix: string): void => {
+      problems.push(new ContractError({ file: DOCUMENT, pointer, message, fix }));
+    };
+    if (!EVENT_TYPE.test(key)) {
+      problem(at(), `channel key "${key}" is not an event type`, 'key each channel by its event type, <aggregate>.<past-tense-verb>');
+      continue;
+    }
+    if (!isObject(channel)) continue; // the parser has already reported it
+    if (channel['address'] !== streamKeyOf(key)) {
+      problem(at('address'), `address is ${JSON.stringify(channel['address'])}, expected "${streamKeyOf(key)}"`, 'set the channel address to events:<eventType>');
+    }
+    const channelMessages = isObject(channel['messages']) ? Object.keys(channel['messages']) : [];
+    if (channelMessages.length !== 1 || channelMessages[0] !== key) {
+      problem(at('messages'), `channel must carry exactly one message keyed "${key}", found ${JSON.stringify(channelMessages)}`, 'one channel per event type, one message per channel');
+    }
+    const sends = Object.entries(operations).filter(
+      ([, op]) => isObject(op) && op['action'] === 'send' && isObject(op['channel']) && op['channel']['$ref'] === `#/channels/${key}`,
+    );
+    if (sends.length !== 1) {
+      problem(at(), `channel needs exactly one send operation, found ${sends.length}`, `add operations.${key} with action: send and channel: $ref '#/channels/${key}' (Modelina skips channels without one)`);
+    }
+    const message = messages[key];
+    const mAt = (...segments: (string | number)[]): string => jsonPointer(['components', 'messages', key, ...segments]);
+    if (!isObject(message)) {
+      problem(mAt(), `no message for event type "${key}"`, `add components.messages.${key}`);
+      continue;
+    }
+    if (message['name'] !== key) problem(mAt('name'), `name is ${JSON.stringify(message['name'])}, expected "${key}"`, 'name the message after its event type');
+    const payloadRef = isObject(message['payload']) ? message['payload']['$ref'] : undefined;
+    const expectedRef = `./schemas/events/${key}.schema.json`;
+    if (payloadRef !== expectedRef) {
+      problem(mAt('payload'), `payload is ${JSON.stringify(message['payload'])}, expected {$ref: '${expectedRef}'}`, 'point the message payload at its event schema');
+      continue;
+    }
+    const eventFile = byFile.get(`schemas/events/${key}.schema.json`);
+    const payloadFile = byFile.get(`schemas/payloads/${key}.schema.json`);
+    if (!eventFile || !payloadFile) continue; // the parser has already reported the broken $ref
+    const props = isObject(eventFile.schema['properties']) ? eventFile.schema['properties'] : {};
+    const eventTypeProp = props['eventType'];
+    if (!isObject(eventTypeProp) || eventTypeProp['const'] !== key) {
+      problems.push(new ContractError({ file: eventFile.file, pointer: '/properties/eventType/const', message: `must be "${key}"`, fix: 'pin eventType to the event type with const' }));
+    }
+    const payloadProp = props['payload'];
+    const payloadRefInEvent = isObject(payloadProp) ? payloadProp['$ref'] : undefined;
+    if (payloadRefInEvent !== `../payloads/${key}.schema.json`) {
+      problems.push(new ContractError({ file: eventFile.file, pointer: '/properties/payload/$ref', message: `must be "../payloads/${key}.schema.json"`, fix: 'point payload at the payload schema of the same event type' }));
+    }
+    const examples = Array.isArray(message['examples']) ? message['examples'] : [];
+    if (examples.length === 0) problem(mAt('examples'), 'no example', 'add at least one example whose payload is a whole, valid envelope');
+    eventTypes.push({
+      eventType: key,
+      streamKey: streamKeyOf(key),
+      eventSchema: { id: String(eventFile.schema['$id']), title: String(eventFile.schema['title']) },
+      payloadSchema: { id: String(payloadFile.schema['$id']), title: String(payloadFile.schema['title']) },
+      examples: examples.map((e: unknown, i: number) => ({
+        name: isObject(e) && typeof e['name'] === 'string' ? e['name'] : `#${i}`,
+        payload: isObject(e) ? e['payload'] : undefined,
+      })),
+    });
+  }
+
+  for (const [key] of Object.entries(messages)) {
+    if (!(key in channels)) problems.push(new ContractError({ file: DOCUMENT, pointer: jsonPointer(['components', 'messages', key]), message: 'message used by no channel', fix: 'add its channel and send operation, or remove it' }));
+  }
+  for (const s of schemas) {
+    const m = /^schemas\/(events|payloads)\/(.+)\.schema\.json$/.exec(s.file);
+    if (m && !(m[2]! in channels)) problems.push(new ContractError({ file: s.file, pointer: '', message: `schema for "${m[2]}", which has no channel`, fix: 'add the event type to asyncapi.yaml, or remove the schema' }));
+  }
+  if (byId.size !== schemas.length) problems.push(new ContractError({ file: 'schemas/', pointer: '/$id', message: 'two schemas share an $id', fix: 'give every schema its own $id' }));
+  if (problems.length > 0) throw new ContractErrors(problems);
+
+  eventTypes.sort((a, b) => (a.eventType < b.eventType ? -1 : a.eventType > b.eventType ? 1 : 0));
+  return { root, document, schemas, envelopeSchemaId: String(envelope.schema['$id']), eventTypes };
+}
+
+function unparsable(): ContractError {
+  return new ContractError({ file: DOCUMENT, pointer: '', message: 'the parser returned no document', fix: 'check that the file is valid AsyncAPI 3.0.0 YAML' });
+}
+
+async function readRawDocument(root: string): Promise<JsonObject> {
+  let text: string;
+  try {
+    text = await readFile(path.join(root, DOCUMENT), 'utf8');
+  } catch (e) {
+    throw new ContractErrors([new ContractError({ file: DOCUMENT, pointer: '', message: `cannot read: ${(e as Error).message}`, fix: 'run from the repository root' })]);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new ContractErrors([new ContractError({ file: DOCUMENT, pointer: '', message: `not valid YAML: ${(e as Error).message}`, fix: 'fix the YAML syntax' })]);
+  }
+  if (!isObject(raw)) throw new ContractErrors([unparsable()]);
+  return raw;
+}
+
+/** Reads every `*.schema.json` under schemas/, sorted by path. */
+async function readSchemas(root: string): Promise<SchemaFile[]> {
+  const dir = path.join(root, 'schemas');
+  const entries = await readdir(dir, { recursive: true });
+  const files = entries.filter((f) => f.endsWith('.schema.json')).map((f) => f.split(path.sep).join('/')).sort();
+  const out: SchemaFile[] = [];
+  const problems: ContractError[] = [];
+  for (const f of files) {
+    const file = `schemas/${f}`;
+    try {
+      const schema: unknown = JSON.parse(await readFile(path.join(dir, f), 'utf8'));
+      if (!isObject(schema) || typeof schema['$id'] !== 'string') {
+        problems.push(new ContractError({ file, pointer: '/$id', message: 'a schema file must be an object with a string $id', fix: 'add "$id": "https://schemas.goodgo.dev/contracts-events/<path>"' }));
+        continue;
+      }
+      out.push({ file, schema });
+    } catch (e) {
+      problems.push(new ContractError({ file, pointer: '', message: `not valid JSON: ${(e as Error).message}`, fix: 'fix the JSON syntax' }));
+    }
+  }
+  if (problems.length > 0) throw new ContractErrors(problems);
+  return out;
+}

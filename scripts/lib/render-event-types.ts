@@ -1,0 +1,38 @@
+import type { Contract } from './load-contract.js';
+import { generatedHeader } from './generated-header.js';
+
+/**
+ * Renders the event-type list, the stream keys and the type-level maps from event type to
+ * payload and event model. The model names are the schema titles, which Modelina uses too.
+ *
+ * @example
+ * const source = renderEventTypes(contract); // 'export const EVENT_TYPES = [...] as const;'
+ */
+export function renderEventTypes(contract: Contract): string {
+  const types = contract.eventTypes;
+  const q = (s: string): string => JSON.stringify(s).replaceAll('"', "'");
+  const imports = types.flatMap((t) => [t.eventSchema.title, t.payloadSchema.title]).sort();
+  return [
+    generatedHeader('asyncapi.yaml (channels and messages)'),
+    `import type { ${imports.join(', ')} } from './models.js';`,
+    '',
+    '/** Every event type in the contract (the channel and message keys of asyncapi.yaml), sorted. */',
+    `export const EVENT_TYPES = [${types.map((t) => q(t.eventType)).join(', ')}] as const;`,
+    '',
+    '/** The Redis stream key of each event type: its channel address in asyncapi.yaml, `events:<eventType>`. */',
+    'export const EVENT_STREAM_KEYS = {',
+    ...types.map((t) => `  ${q(t.eventType)}: ${q(t.streamKey)},`),
+    '} as const;',
+    '',
+    '/** The payload model of each event type. */',
+    'export interface EventPayloadMap {',
+    ...types.map((t) => `  ${q(t.eventType)}: ${t.payloadSchema.title};`),
+    '}',
+    '',
+    '/** The whole event (envelope and payload) model of each event type. */',
+    'export interface EventMap {',
+    ...types.map((t) => `  ${q(t.eventType)}: ${t.eventSchema.title};`),
+    '}',
+    '',
+  ].join('\n');
+}

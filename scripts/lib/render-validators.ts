@@ -1,0 +1,191 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import standalone from 'ajv/dist/standalone/index.js';
+
+import type { Contract, JsonObject } from './load-contract.js';
+import { ContractError, ContractErrors } from './contract-error.js';
+import { generatedHeader } from './generated-header.js';
+
+// ajv ships CommonJS with `exports.default`: under NodeNext the default import is the module.
+const standaloneCode = standalone.default;
+
+/** The two validation modes, derived from one set of schemas. */
+export type Mode = 'producer' | 'consumer';
+const MODES: readonly Mode[] = ['producer', 'consumer'];
+
+/**
+ * Consumer-mode copy of a schema: every `additionalProperties: false` dropped (a tolerant reader
+ * ignores fields it does not know), and the `$id` moved under `consumer/` so both sets can live in
+ * one ajv instance. Every declared keyword stays, so declared fields are still checked.
+ *
+ * @example
+ * toConsumerSchema({ $id: 'https://x/a.json', additionalProperties: false }); // { $id: 'https://x/consumer/a.json' }
+ */
+export function toConsumerSchema(schema: JsonObject, idPrefix: string): JsonObject {
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (typeof node !== 'object' || node === null) return node;
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'additionalProperties' && v === false) continue;
+      out[k] = strip(v);
+    }
+    return out;
+  };
+  const out = strip(schema) as JsonObject;
+  out['$id'] = consumerId(String(schema['$id']), idPrefix);
+  return out;
+}
+
+const consumerId = (id: string, prefix: string): string => prefix + 'consumer/' + id.slice(prefix.length);
+
+/** The common prefix of the schemas' `$id`s, e.g. `https://schemas.goodgo.dev/contracts-events/`. */
+function idPrefixOf(contract: Contract): string {
+  const id = contract.envelopeSchemaId;
+  return id.slice(0, id.lastIndexOf('/') + 1);
+}
+
+const identifier = (mode: Mode, name: string): string =>
+  `${mode}_${name.replace(/[^A-Za-z0-9]+/g, '_')}`;
+
+/**
+ * Compiles every schema with ajv in both modes and returns the validators (for checking the
+ * examples here) and their standalone ES module source, which needs no ajv at run time: no schema
+ * compilation and no `new Function` when the package is used.
+ *
+ * @throws {ContractErrors} when a schema does not compile in ajv's strict mode, or a message
+ *   example fails its schema in producer mode.
+ * @example
+ * const { js, dts } = compileValidators(contract);
+ */
+export function compileValidators(contract: Contract): { js: string; dts: string; validate: Map<string, ValidateFunction> } {
+  const prefix = idPrefixOf(contract);
+  const ajv = new Ajv({
+    strict: true,
+    allErrors: true,
+    // verbose puts the failing subschema on each error, so messages can name the rule (its title
+    // and an example) instead of printing a raw pattern. It costs nothing on valid input.
+    verbose: true,
+    // Patterns run with the `u` flag (ECMA-262 unicode mode), as the portable subset assumes.
+    unicodeRegExp: true,
+    code: { source: true, esm: true, lines: false },
+  });
+  for (const mode of MODES) {
+    for (const { file, schema } of contract.schemas) {
+      try {
+        ajv.addSchema(mode === 'producer' ? schema : toConsumerSchema(schema, prefix));
+      } catch (e) {
+        throw new ContractErrors([new ContractError({ file, pointer: '', message: `ajv rejects the schema: ${(e as Error).message}`, fix: 'write draft-07 that ajv compiles in strict mode' })]);
+      }
+    }
+  }
+
+  const exports: Record<string, string> = {};
+  const validate = new Map<string, ValidateFunction>();
+  const compile = (mode: Mode, name: string, id: string): string => {
+    const fullId = mode === 'producer' ? id : consumerId(id, prefix);
+    let fn: ValidateFunction | undefined;
+    try {
+      fn = ajv.getSchema(fullId);
+    } catch (e) {
+      throw new ContractErrors([new ContractError({ file: fileOfId(contract, id), pointer: '', message: `ajv cannot compile it: ${(e as Error).message}`, fix: 'fix the schema (a $ref that does not resolve, or a keyword strict mode rejects)' })]);
+    }
+    if (!fn) throw new Error(`internal: no schema with $id ${fullId}`);
+    const ident = identifier(mode, name);
+    exports[ident] = fullId;
+    validate.set(`${mode}:${name}`, fn);
+    return ident;
+  };
+
+  const maps = MODES.map((mode) => {
+    const envelope = compile(mode, 'envelope', contract.envelopeSchemaId);
+    const events = contract.eventTypes.map((t) => `[${JSON.stringify(t.eventType)}, ${compile(mode, t.eventType, t.eventSchema.id)}]`);
+    return `  ${mode}: Object.freeze({ envelope: ${envelope}, events: new Map([${events.join(', ')}]) }),`;
+  });
+
+  checkExamples(contract, validate);
+
+  // ajv's standalone code requires its ucs2length helper; inlining it keeps the module free of
+  // imports (plain Node cannot `require` inside an ES module) and ajv out of the runtime deps.
+  // Lengths are counted in code points, as JSON Schema and Python's len() do.
+  const source = standaloneCode(ajv, exports).replace(
+    'require("ajv/dist/runtime/ucs2length").default',
+    UCS2LENGTH,
+  );
+  if (/\brequire\(/.test(source)) throw new Error('internal: standalone validators still require() a module');
+
+  const js = [
+    generatedHeader('schemas/ (ajv standalone validators, producer and consumer modes)').trimEnd(),
+    source,
+    '',
+    'export const validators = Object.freeze({',
+    ...maps,
+    '});',
+    '',
+  ].join('\n');
+  const dts = [
+    generatedHeader('schemas/ (types of the ajv standalone validators)'),
+    '/** One error of an ajv validator: where, which keyword, and ajv\'s message. */',
+    'export interface CompiledValidatorError {',
+    '  instancePath: string;',
+    '  schemaPath: string;',
+    '  keyword: string;',
+    '  params: Record<string, unknown>;',
+    '  message?: string;',
+    '  /** The subschema that failed (ajv\'s verbose mode). */',
+    '  parentSchema?: { title?: string; examples?: unknown[] };',
+    '}',
+    '',
+    '/** An ajv standalone validate function: returns whether `data` is valid and leaves the errors on `errors`. */',
+    'export interface CompiledValidator {',
+    '  (data: unknown): boolean;',
+    '  errors?: CompiledValidatorError[] | null;',
+    '}',
+    '',
+    '/** The validators of one mode: the generic envelope and one per known event type. */',
+    'export interface ModeValidators {',
+    '  readonly envelope: CompiledValidator;',
+    '  readonly events: ReadonlyMap<string, CompiledValidator>;',
+    '}',
+    '',
+    '/** Validators for both modes, compiled ahead of time from schemas/. */',
+    'export declare const validators: { readonly producer: ModeValidators; readonly consumer: ModeValidators };',
+    '',
+  ].join('\n');
+  return { js, dts, validate };
+}
+
+const UCS2LENGTH = `function ucs2length(str) {
+  const len = str.length;
+  let length = 0;
+  let pos = 0;
+  while (pos < len) {
+    length++;
+    const value = str.charCodeAt(pos++);
+    if (value >= 0xd800 && value <= 0xdbff && pos < len && (str.charCodeAt(pos) & 0xfc00) === 0xdc00) pos++;
+  }
+  return length;
+}`;
+
+function fileOfId(contract: Contract, id: string): string {
+  return contract.schemas.find((s) => s.schema['$id'] === id)?.file ?? 'schemas/';
+}
+
+function checkExamples(contract: Contract, validate: Map<string, ValidateFunction>): void {
+  const problems: ContractError[] = [];
+  for (const t of contract.eventTypes) {
+    const fn = validate.get(`producer:${t.eventType}`);
+    t.examples.forEach((example, i) => {
+      if (fn && !fn(example.payload)) {
+        for (const err of fn.errors ?? []) {
+          problems.push(new ContractError({
+            file: 'asyncapi.yaml',
+            pointer: `/components/messages/${t.eventType}/examples/${i}/payload${err.instancePath}`,
+            message: `example "${example.name}" ${err.message ?? 'is invalid'} (${err.keyword})`,
+            fix: 'make every example a whole envelope that validates in producer mode',
+          }));
+        }
+      }
+    });
+  }
+  if (problems.length > 0) throw new ContractErrors(problems);
+}

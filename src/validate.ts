@@ -1,0 +1,192 @@
+import { validators, type CompiledValidator, type CompiledValidatorError } from '../generated/validators.js';
+import { EVENT_TYPES, type KnownEvent } from './event-types.js';
+import type { EventEnvelope } from './envelope.js';
+import { EventValidationError, type ValidationIssue } from './errors.js';
+
+/**
+ * How strictly to validate.
+ *
+ * - `producer`: closed. Unknown event types and unknown fields anywhere (envelope or payload)
+ *   are rejected. Producers use it, so nothing leaves a service that a consumer cannot read.
+ * - `consumer` (the default): a tolerant reader. A valid envelope with a well-formed but unknown
+ *   `eventType` is accepted with `known: false` and its payload unchecked (it must still be an
+ *   object); unknown fields in the envelope or a known payload are ignored; every declared field
+ *   is still checked. This is what lets a new event type or a new optional field be
+ *   dual-published for a sprint before consumers upgrade.
+ *
+ * @example
+ * validateEnvelope(input, { mode: 'producer' });
+ */
+export type ValidationMode = 'producer' | 'consumer';
+
+/**
+ * Options of {@link validateEnvelope}, {@link parseEnvelope} and {@link safeParseEnvelope}.
+ *
+ * @example
+ * const options: ValidateOptions = { mode: 'producer' };
+ */
+export interface ValidateOptions {
+  /** Default `'consumer'`. */
+  readonly mode?: ValidationMode;
+}
+
+/**
+ * The outcome of a validation. Never an exception: check `ok`, then `known`.
+ *
+ * @example
+ * const result = validateEnvelope(input);
+ * if (!result.ok) console.error(result.errors);
+ * else if (result.known) handle(result.event); // KnownEvent, narrowed by eventType
+ * else skip(result.event); // EventEnvelope<Record<string, unknown>>, payload unchecked
+ */
+export type ValidationResult =
+  | { readonly ok: true; readonly known: true; readonly event: KnownEvent }
+  | { readonly ok: true; readonly known: false; readonly event: EventEnvelope<Record<string, unknown>> }
+  | { readonly ok: false; readonly errors: readonly ValidationIssue[] };
+
+/**
+ * Validates an already-parsed event (for example the result of `JSON.parse`) against the
+ * envelope schema and, for a known event type, its payload schema. Never throws, whatever the
+ * input: every problem is returned as data.
+ *
+ * The input is returned as `event` as it is (not copied); on success its type is narrowed.
+ *
+ * @see {@link ValidationMode} for what each mode accepts.
+ * @example
+ * const result = validateEnvelope(JSON.parse(text), { mode: 'consumer' });
+ * if (result.ok && result.known && result.event.eventType === 'payment.completed') {
+ *   result.event.payload.amount; // number
+ * }
+ * // Invalid: { ok: false, errors: [{ instancePath: '/payload/amount', keyword: 'minimum',
+ * //   message: 'must be >= 1', schemaPath: '#/properties/amount/minimum', params: {...} }] }
+ */
+export function validateEnvelope(input: unknown, options: ValidateOptions = {}): ValidationResult {
+  try {
+    const mode = options?.mode ?? 'consumer';
+    const set = mode === 'producer' ? validators.producer : mode === 'consumer' ? validators.consumer : undefined;
+    if (set === undefined) return fail([badMode(mode)]);
+    // One compiled pass for a known type: its event schema covers the envelope and the payload.
+    const eventType = isRecord(input) ? input['eventType'] : undefined;
+    const typed = typeof eventType === 'string' ? set.events.get(eventType) : undefined;
+    if (typed !== undefined) {
+      return typed(input) ? { ok: true, known: true, event: input as KnownEvent } : fail(issuesOf(typed));
+    }
+    const envelopeOk = set.envelope(input);
+    const errors = envelopeOk ? [] : issuesOf(set.envelope);
+    if (mode === 'producer' && typeof eventType === 'string' && !errors.some((e) => e.instancePath === '/eventType')) {
+      errors.push(unknownEventType(eventType));
+    }
+    if (errors.length > 0) return fail(errors);
+    return { ok: true, known: false, event: input as EventEnvelope<Record<string, unknown>> };
+  } catch (e) {
+    // Only hostile inputs get here (a getter or Proxy that throws): report, never rethrow.
+    return fail([{ instancePath: '', schemaPath: '', keyword: 'exception', params: {}, message: `could not be read: ${describe(e)}` }]);
+  }
+}
+
+/**
+ * Parses JSON text (a string, or UTF-8 bytes as a Buffer or Uint8Array) and validates it, without
+ * throwing: bad UTF-8 and bad JSON are reported as errors with keyword `encoding` and `json`.
+ *
+ * @example
+ * const result = safeParseEnvelope(redisEntry.envelope, { mode: 'consumer' });
+ * if (!result.ok) deadLetter(result.errors);
+ */
+export function safeParseEnvelope(raw: string | Uint8Array, options: ValidateOptions = {}): ValidationResult {
+  let text: string;
+  if (typeof raw === 'string') {
+    text = raw;
+  } else if (raw instanceof Uint8Array) {
+    try {
+      text = UTF8.decode(raw);
+    } catch {
+      return fail([{ instancePath: '', schemaPath: '', keyword: 'encoding', params: {}, message: 'is not valid UTF-8' }]);
+    }
+  } else {
+    return fail([{ instancePath: '', schemaPath: '', keyword: 'type', params: { type: 'string' }, message: `must be a string, Buffer or Uint8Array, got ${describeType(raw)}` }]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return fail([{ instancePath: '', schemaPath: '', keyword: 'json', params: {}, message: `is not valid JSON: ${describe(e)}` }]);
+  }
+  return validateEnvelope(data, options);
+}
+
+/**
+ * Parses and validates JSON text (a string, or UTF-8 bytes), returning the typed event.
+ *
+ * @throws {EventValidationError} carrying every problem, the same list {@link safeParseEnvelope} returns.
+ * @example
+ * const event = parseEnvelope(fields.envelope); // KnownEvent | EventEnvelope<Record<string, unknown>>
+ */
+export function parseEnvelope(raw: string | Uint8Array, options: ValidateOptions = {}): KnownEvent | EventEnvelope<Record<string, unknown>> {
+  const result = safeParseEnvelope(raw, options);
+  if (!result.ok) throw new EventValidationError(result.errors);
+  return result.event;
+}
+
+// `fatal` makes bad bytes an error instead of silent U+FFFD replacement: nothing is lost unseen.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+const fail = (errors: ValidationIssue[]): ValidationResult => ({ ok: false, errors });
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function issuesOf(validator: CompiledValidator): ValidationIssue[] {
+  return (validator.errors ?? []).map((e) => ({
+    instancePath: e.instancePath,
+    schemaPath: e.schemaPath,
+    keyword: e.keyword,
+    params: e.params,
+    message: messageOf(e),
+  }));
+}
+
+/** ajv's message, made specific from the error's own data: which property, which values, which rule. */
+function messageOf(e: CompiledValidatorError): string {
+  const { params } = e;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `has unknown property ${JSON.stringify(params['additionalProperty'])} (producer mode accepts only declared fields)`;
+    case 'enum':
+      return `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(params['allowedValue'])}`;
+    case 'pattern': {
+      const title = e.parentSchema?.title;
+      const example = e.parentSchema?.examples?.[0];
+      const rule = title === undefined ? `must match the pattern ${String(params['pattern'])}` : `must be a valid ${title}`;
+      return example === undefined ? rule : `${rule}, e.g. ${JSON.stringify(example)}`;
+    }
+    default:
+      return e.message ?? `fails ${e.keyword}`;
+  }
+}
+
+function unknownEventType(eventType: string): ValidationIssue {
+  return {
+    instancePath: '/eventType',
+    schemaPath: '#/properties/eventType/enum',
+    keyword: 'enum',
+    params: { allowedValues: [...EVENT_TYPES] },
+    message: `is "${eventType}", which is not in the contract (known: ${EVENT_TYPES.join(', ')}); producers may only send known types: add it to asyncapi.yaml first`,
+  };
+}
+
+function badMode(mode: unknown): ValidationIssue {
+  return { instancePath: '', schemaPath: '', keyword: 'mode', params: { mode }, message: `mode must be "producer" or "consumer", got ${JSON.stringify(mode)}` };
+}
+
+function describe(e: unknown): string {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return 'an exception that cannot be printed';
+  }
+}
+
+function describeType(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
