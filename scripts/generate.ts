@@ -1,13 +1,16 @@
 // Regenerates generated/ from asyncapi.yaml and schemas/ (npm run generate), or with --check
 // only reports which generated files differ from what the contract gives (exit 1 on drift).
+// --root DIR works on the contract in DIR instead of this repository.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderGenerated } from './lib/render-generated.js';
 import { runScript } from './lib/run-script.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const check = process.argv.includes('--check');
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const rootArg = args.includes('--root') ? args[args.indexOf('--root') + 1] : undefined;
+const root = path.resolve(rootArg ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 
 await runScript(async () => {
   const files = await renderGenerated(root);

@@ -13,6 +13,11 @@ export interface UuidV7GeneratorOptions {
   readonly now?: () => number;
   /** Fills `bytes` with cryptographically secure random bytes. Default: `crypto.randomFillSync`. */
   readonly random?: (bytes: Uint8Array) => void;
+  /**
+   * Continue after this UUIDv7: every id generated is greater than it, even if the clock is
+   * behind its timestamp. For example the last id persisted before a restart.
+   */
+  readonly after?: string | undefined;
 }
 
 // Random bytes are drawn in 4 KiB blocks and hex-encoded in one native call per block: one
@@ -50,15 +55,27 @@ export class UuidV7Generator {
   readonly #pool = Buffer.alloc(POOL_BYTES);
   #poolHex = '';
   #pos = POOL_BYTES;
-  #last = -1;
+  #last = Number.NEGATIVE_INFINITY;
   #hi = 0;
   #lo = 0;
   /** `tttttttt-tttt-7aaa-vbbb-`: changes only with the timestamp or the counter's hi part. */
   #prefix = '';
 
+  /**
+   * @throws {TypeError} when `after` is not a canonical lowercase UUIDv7.
+   */
   constructor(options: UuidV7GeneratorOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? randomFillSync;
+    if (options.after !== undefined) {
+      if (!isUuidV7(options.after)) throw new TypeError(`UuidV7Generator: after must be a canonical lowercase UUIDv7, got ${JSON.stringify(options.after)}`);
+      const id = options.after;
+      this.#last = uuidv7Timestamp(id);
+      // The counter is rand_a (12 bits) and the 14 bits after the variant (hi), then 16 bits (lo).
+      this.#hi = (Number.parseInt(id.slice(15, 18), 16) << 14) | (Number.parseInt(id.slice(19, 23), 16) & 0x3fff);
+      this.#lo = Number.parseInt(id.slice(24, 28), 16);
+      this.#setPrefix();
+    }
   }
 
   /**
@@ -72,7 +89,7 @@ export class UuidV7Generator {
   generate(): string {
     const now = this.#now();
     if (now > this.#last) {
-      if (!Number.isSafeInteger(now) || now > MAX_TIMESTAMP) {
+      if (!Number.isSafeInteger(now) || now < 0 || now > MAX_TIMESTAMP) {
         throw new RangeError(`UuidV7Generator: the clock returned ${now}; expected integer milliseconds in [0, 2^48)`);
       }
       this.#last = now;

@@ -73,7 +73,9 @@ export async function loadContract(root: string): Promise<Contract> {
         file: d.source ? path.relative(root, d.source) || DOCUMENT : DOCUMENT,
         pointer: jsonPointer(d.path),
         message: `${d.code}: ${d.message}`,
-        fix: 'correct the document so that @asyncapi/parser reports no error or warning',
+        fix: d.code === 'invalid-ref'
+          ? 'point the $ref at a file and JSON pointer that exist (paths are relative to the file holding the $ref)'
+          : 'correct the document so that @asyncapi/parser reports no error or warning',
       }),
     );
   }
