@@ -7,8 +7,6 @@ export interface CompiledValidatorError {
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
-  /** The subschema that failed (ajv's verbose mode). */
-  parentSchema?: { title?: string; examples?: unknown[] };
 }
 
 /** An ajv standalone validate function: returns whether `data` is valid and leaves the errors on `errors`. */
@@ -22,6 +20,9 @@ export interface ModeValidators {
   readonly envelope: CompiledValidator;
   readonly events: ReadonlyMap<string, CompiledValidator>;
 }
+
+/** Title and first example of the schema of each pattern in schemas/, by pattern. */
+export declare const patternHints: ReadonlyMap<string, { readonly title: string; readonly example?: string }>;
 
 /** Validators for both modes, compiled ahead of time from schemas/. */
 export declare const validators: { readonly producer: ModeValidators; readonly consumer: ModeValidators };

@@ -1,10 +1,14 @@
-// Compiles src/ and generated/ into dist/ (npm run compile). tsc emits the TypeScript; the ajv
-// validators are already JavaScript with a generated .d.ts, so they are copied as they are
-// (tsc's allowJs would replace that .d.ts with one inferred from the JS, full of `any`).
-import { copyFile, rm } from 'node:fs/promises';
+// Builds dist/ (npm run compile):
+// - dist/index.js: src/ and generated/ bundled by esbuild into one ES module. Node pays about
+//   0.5 ms per module file on import and ~3 ms for the first, so one minified file is what keeps
+//   `import` + first validation within 5 ms of a bare `node -e ''` (see npm run bench).
+// - dist/types/: the declarations, emitted by tsc from the same sources, plus the generated
+//   validators' .d.ts as written (tsc emits none for a .js file it does not compile).
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { runScript } from './lib/run-script.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,12 +18,25 @@ await runScript(async () => {
   try {
     execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   } catch {
-    console.error('error: tsc reported the errors above; dist/ was not written completely.');
+    console.error('error: tsc reported the errors above; dist/ was not written.');
     return 1;
   }
-  for (const file of ['validators.js', 'validators.d.ts']) {
-    await copyFile(path.join(root, 'generated', file), path.join(root, 'dist', 'generated', file));
-  }
-  console.log('compiled dist/');
+  await mkdir(path.join(root, 'dist', 'types', 'generated'), { recursive: true });
+  await copyFile(path.join(root, 'generated', 'validators.d.ts'), path.join(root, 'dist', 'types', 'generated', 'validators.d.ts'));
+  await build({
+    entryPoints: [path.join(root, 'src', 'index.ts')],
+    outfile: path.join(root, 'dist', 'index.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Whitespace and syntax only: identifiers stay, so stack traces stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  console.log('compiled dist/index.js and dist/types/');
   return 0;
 });

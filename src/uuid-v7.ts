@@ -1,5 +1,3 @@
-import { randomFillSync } from 'node:crypto';
-
 /**
  * Where a {@link UuidV7Generator} gets its time and randomness. Both are injectable so tests can
  * drive a clock that goes backwards or a counter that overflows, deterministically.
@@ -11,7 +9,7 @@ import { randomFillSync } from 'node:crypto';
 export interface UuidV7GeneratorOptions {
   /** Milliseconds since the Unix epoch, an integer in [0, 2^48). Default: `Date.now`. */
   readonly now?: () => number;
-  /** Fills `bytes` with cryptographically secure random bytes. Default: `crypto.randomFillSync`. */
+  /** Fills `bytes` with cryptographically secure random bytes. Default: Web Crypto's `crypto.getRandomValues`. */
   readonly random?: (bytes: Uint8Array) => void;
   /**
    * Continue after this UUIDv7: every id generated is greater than it, even if the clock is
@@ -66,7 +64,9 @@ export class UuidV7Generator {
    */
   constructor(options: UuidV7GeneratorOptions = {}) {
     this.#now = options.now ?? Date.now;
-    this.#random = options.random ?? randomFillSync;
+    // globalThis.crypto, not an import of node:crypto: Node loads it on first use, so importing
+    // the package for validation alone does not pay for the crypto module.
+    this.#random = options.random ?? ((bytes) => globalThis.crypto.getRandomValues(bytes));
     if (options.after !== undefined) {
       if (!isUuidV7(options.after)) throw new TypeError(`UuidV7Generator: after must be a canonical lowercase UUIDv7, got ${JSON.stringify(options.after)}`);
       const id = options.after;

@@ -1,7 +1,8 @@
-import { validators, type CompiledValidator, type CompiledValidatorError } from '../generated/validators.js';
+import { patternHints, validators, type CompiledValidator } from '../generated/validators.js';
 import { EVENT_TYPES, type KnownEvent } from './event-types.js';
 import type { EventEnvelope } from './envelope.js';
 import { EventValidationError, type ValidationIssue } from './errors.js';
+import { issueMessage } from './issue-message.js';
 
 /**
  * How strictly to validate.
@@ -98,7 +99,8 @@ export function safeParseEnvelope(raw: string | Uint8Array, options: ValidateOpt
     text = raw;
   } else if (raw instanceof Uint8Array) {
     try {
-      text = UTF8.decode(raw);
+      utf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+      text = utf8.decode(raw);
     } catch {
       return fail([{ instancePath: '', schemaPath: '', keyword: 'encoding', params: {}, message: 'is not valid UTF-8' }]);
     }
@@ -128,7 +130,8 @@ export function parseEnvelope(raw: string | Uint8Array, options: ValidateOptions
 }
 
 // `fatal` makes bad bytes an error instead of silent U+FFFD replacement: nothing is lost unseen.
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+// Created on first use, so that importing the package stays cheap.
+let utf8: InstanceType<typeof TextDecoder> | undefined;
 
 const fail = (errors: ValidationIssue[]): ValidationResult => ({ ok: false, errors });
 
@@ -140,29 +143,8 @@ function issuesOf(validator: CompiledValidator): ValidationIssue[] {
     schemaPath: e.schemaPath,
     keyword: e.keyword,
     params: e.params,
-    message: messageOf(e),
+    message: issueMessage(e, patternHints),
   }));
-}
-
-/** ajv's message, made specific from the error's own data: which property, which values, which rule. */
-function messageOf(e: CompiledValidatorError): string {
-  const { params } = e;
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return `has unknown property ${JSON.stringify(params['additionalProperty'])} (producer mode accepts only declared fields)`;
-    case 'enum':
-      return `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'const':
-      return `must be ${JSON.stringify(params['allowedValue'])}`;
-    case 'pattern': {
-      const title = e.parentSchema?.title;
-      const example = e.parentSchema?.examples?.[0];
-      const rule = title === undefined ? `must match the pattern ${String(params['pattern'])}` : `must be a valid ${title}`;
-      return example === undefined ? rule : `${rule}, e.g. ${JSON.stringify(example)}`;
-    }
-    default:
-      return e.message ?? `fails ${e.keyword}`;
-  }
 }
 
 function unknownEventType(eventType: string): ValidationIssue {

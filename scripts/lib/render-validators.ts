@@ -4,6 +4,7 @@ import standalone from 'ajv/dist/standalone/index.js';
 import type { Contract, JsonObject } from './load-contract.js';
 import { ContractError, ContractErrors } from './contract-error.js';
 import { generatedHeader } from './generated-header.js';
+import { issueMessage, type PatternHint } from '../../src/issue-message.js';
 
 // ajv ships CommonJS with `exports.default`: under NodeNext the default import is the module.
 const standaloneCode = standalone.default;
@@ -62,15 +63,16 @@ export function compileValidators(contract: Contract): { js: string; dts: string
   const ajv = new Ajv({
     strict: true,
     allErrors: true,
-    // verbose puts the failing subschema on each error, so messages can name the rule (its title
-    // and an example) instead of printing a raw pattern. It costs nothing on valid input.
-    verbose: true,
+    // Messages are written by src/validate.ts from each error's params; ajv's own would repeat
+    // every pattern in the generated code several times over.
+    messages: false,
     // Patterns run with the `u` flag (ECMA-262 unicode mode), as the portable subset assumes.
     unicodeRegExp: true,
     code: { source: true, esm: true, lines: false },
   });
   for (const mode of MODES) {
-    for (const { file, schema } of contract.schemas) {
+    for (const { file, schema: written } of contract.schemas) {
+      const schema = withoutAnnotations(written);
       try {
         ajv.addSchema(mode === 'producer' ? schema : toConsumerSchema(schema, prefix));
       } catch (e) {
@@ -102,14 +104,14 @@ export function compileValidators(contract: Contract): { js: string; dts: string
     return `  ${mode}: Object.freeze({ envelope: ${envelope}, events: new Map([${events.join(', ')}]) }),`;
   });
 
-  checkExamples(contract, validate);
+  const hints = patternHints(contract);
+  checkExamples(contract, validate, new Map(hints));
 
   // ajv's standalone code requires its ucs2length helper; inlining it keeps the module free of
   // imports (plain Node cannot `require` inside an ES module) and ajv out of the runtime deps.
   // Lengths are counted in code points, as JSON Schema and Python's len() do.
-  const source = standaloneCode(ajv, exports).replace(
-    'require("ajv/dist/runtime/ucs2length").default',
-    UCS2LENGTH,
+  const source = guardLengthChecks(
+    standaloneCode(ajv, exports).replace('require("ajv/dist/runtime/ucs2length").default', UCS2LENGTH),
   );
   if (/\brequire\(/.test(source)) throw new Error('internal: standalone validators still require() a module');
 
@@ -121,6 +123,10 @@ export function compileValidators(contract: Contract): { js: string; dts: string
     ...maps,
     '});',
     '',
+    '// What each pattern means, from the title and first example of the schema that holds it, so',
+    '// an error can say "must be a valid TraceId, e.g. ..." instead of printing the regular expression.',
+    `export const patternHints = new Map(${JSON.stringify(hints)});`,
+    '',
   ].join('\n');
   const dts = [
     generatedHeader('schemas/ (types of the ajv standalone validators)'),
@@ -131,8 +137,6 @@ export function compileValidators(contract: Contract): { js: string; dts: string
     '  keyword: string;',
     '  params: Record<string, unknown>;',
     '  message?: string;',
-    '  /** The subschema that failed (ajv\'s verbose mode). */',
-    '  parentSchema?: { title?: string; examples?: unknown[] };',
     '}',
     '',
     '/** An ajv standalone validate function: returns whether `data` is valid and leaves the errors on `errors`. */',
@@ -147,11 +151,77 @@ export function compileValidators(contract: Contract): { js: string; dts: string
     '  readonly events: ReadonlyMap<string, CompiledValidator>;',
     '}',
     '',
+    '/** Title and first example of the schema of each pattern in schemas/, by pattern. */',
+    'export declare const patternHints: ReadonlyMap<string, { readonly title: string; readonly example?: string }>;',
+    '',
     '/** Validators for both modes, compiled ahead of time from schemas/. */',
     'export declare const validators: { readonly producer: ModeValidators; readonly consumer: ModeValidators };',
     '',
   ].join('\n');
   return { js, dts, validate };
+}
+
+/** Every pattern in the schemas with the title and first example of the (sub)schema holding it. */
+function patternHints(contract: Contract): [string, PatternHint][] {
+  const hints = new Map<string, PatternHint>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const o = node as JsonObject;
+    if (typeof o['pattern'] === 'string' && typeof o['title'] === 'string') {
+      const example = Array.isArray(o['examples']) && typeof o['examples'][0] === 'string' ? o['examples'][0] : undefined;
+      const hint: PatternHint = example === undefined ? { title: o['title'] } : { title: o['title'], example };
+      const seen = hints.get(o['pattern']);
+      if (seen && JSON.stringify(seen) !== JSON.stringify(hint)) {
+        throw new ContractErrors([new ContractError({ file: 'schemas/', pointer: '', message: `the pattern ${o['pattern']} is titled both ${seen.title} and ${hint.title}`, fix: 'define the pattern once, in a definition, and $ref it' })]);
+      }
+      hints.set(o['pattern'], hint);
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== 'examples' && k !== 'enum' && k !== 'const') visit(v);
+  };
+  for (const { schema } of contract.schemas) visit(schema);
+  return [...hints].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * The schemas as ajv needs them: descriptions and all but the first example dropped. They are
+ * documentation, and ajv would embed them in the generated module, which every importer parses.
+ * Titles and the first example stay: error messages name the rule with them.
+ */
+function withoutAnnotations(node: JsonObject): JsonObject {
+  const strip = (value: unknown, key: string | undefined): unknown => {
+    if (Array.isArray(value)) return key === 'examples' ? value.slice(0, 1) : value.map((v) => strip(v, undefined));
+    if (typeof value !== 'object' || value === null) return value;
+    // Inside these keywords the keys are data (property names, enum values), not keywords.
+    const dataKeys = key === 'properties' || key === 'definitions';
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (!dataKeys && (k === 'description' || k === '$comment')) continue;
+      out[k] = strip(v, dataKeys ? undefined : k);
+    }
+    return out;
+  };
+  return strip(node, undefined) as JsonObject;
+}
+
+/**
+ * JSON Schema counts string length in code points, so ajv walks the whole string for every
+ * minLength/maxLength. A string has at least length/2 and at most length code points (UTF-16),
+ * so `.length` settles the check without the walk unless the string is near the limit.
+ */
+function guardLengthChecks(source: string): string {
+  const name = /const (func\d+) = function ucs2length/.exec(source)?.[1];
+  if (name === undefined) return source; // no minLength/maxLength anywhere
+  let guarded = 0;
+  const out = source.replace(new RegExp(`${name}\\((\\w+)\\) ([<>]) (\\d+)`, 'g'), (_, data: string, op: string, limit: string) => {
+    guarded++;
+    return op === '>'
+      ? `(${data}.length > ${limit} && ${name}(${data}) > ${limit})`
+      : `(${data}.length < ${2 * Number(limit)} && ${name}(${data}) < ${limit})`;
+  });
+  const calls = source.split(`${name}(`).length - 1;
+  if (guarded !== calls) throw new Error(`internal: guarded ${guarded} of ${calls} ucs2length calls; ajv's output changed shape`);
+  return out;
 }
 
 const UCS2LENGTH = `function ucs2length(str) {
@@ -170,7 +240,7 @@ function fileOfId(contract: Contract, id: string): string {
   return contract.schemas.find((s) => s.schema['$id'] === id)?.file ?? 'schemas/';
 }
 
-function checkExamples(contract: Contract, validate: Map<string, ValidateFunction>): void {
+function checkExamples(contract: Contract, validate: Map<string, ValidateFunction>, hints: ReadonlyMap<string, PatternHint>): void {
   const problems: ContractError[] = [];
   for (const t of contract.eventTypes) {
     const fn = validate.get(`producer:${t.eventType}`);
@@ -180,7 +250,7 @@ function checkExamples(contract: Contract, validate: Map<string, ValidateFunctio
           problems.push(new ContractError({
             file: 'asyncapi.yaml',
             pointer: `/components/messages/${t.eventType}/examples/${i}/payload${err.instancePath}`,
-            message: `example "${example.name}" ${err.message ?? 'is invalid'} (${err.keyword})`,
+            message: `example "${example.name}" ${issueMessage(err, hints)} (${err.keyword})`,
             fix: 'make every example a whole envelope that validates in producer mode',
           }));
         }
