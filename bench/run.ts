@@ -1,0 +1,186 @@
+// npm run bench: measures the performance targets side by side in one process and prints a
+// Markdown table of ratios; `npm run bench -- --write` also records it in README.md with the date.
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { v7 as uuidPackageV7 } from 'uuid';
+import { z } from 'zod';
+import { createEnvelope, uuidv7, validateEnvelope } from '../src/index.ts';
+import { compare, consumed, median } from './harness.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const write = process.argv.includes('--write');
+
+interface Row {
+  readonly measure: string;
+  readonly figure: string;
+  readonly target: string;
+  readonly met: boolean;
+}
+const rows: Row[] = [];
+const ns = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(2)} µs` : `${v.toFixed(0)} ns`);
+const x = (v: number): string => `${v.toFixed(2)}x`;
+
+// --- UUIDv7 -------------------------------------------------------------------------------------
+// charCodeAt(35) forces V8 to flatten the string, so the cost of first use is counted.
+{
+  const m = compare(
+    [
+      { name: 'uuidv7', run: () => uuidv7().charCodeAt(35) },
+      { name: 'randomUUID', run: () => randomUUID().charCodeAt(35) },
+      { name: 'uuid.v7', run: () => uuidPackageV7().charCodeAt(35) },
+    ],
+    { rounds: 25, batch: 50_000 },
+  );
+  const ours = m.get('uuidv7')!;
+  const vsRandom = ours / m.get('randomUUID')!;
+  const vsUuid = m.get('uuid.v7')! / ours;
+  rows.push({ measure: '`uuidv7()` vs `crypto.randomUUID()` (time ratio)', figure: `${x(vsRandom)} (${ns(ours)} vs ${ns(m.get('randomUUID')!)})`, target: '≤ 1.00x', met: vsRandom <= 1 });
+  rows.push({ measure: '`uuidv7()` vs `uuid` package `v7()` (speed-up)', figure: `${x(vsUuid)} faster (${ns(m.get('uuid.v7')!)} per id)`, target: '≥ 10x', met: vsUuid >= 10 });
+  let previous = uuidv7();
+  let outOfOrder = 0;
+  for (let i = 0; i < 1_000_000; i++) {
+    const id = uuidv7();
+    if (!(id > previous)) outOfOrder++;
+    previous = id;
+  }
+  rows.push({ measure: 'out-of-order ids in 1e6 `uuidv7()` calls', figure: String(outOfOrder), target: '0', met: outOfOrder === 0 });
+}
+
+// --- validateEnvelope ---------------------------------------------------------------------------
+const event = createEnvelope(
+  'payment.completed',
+  { paymentId: 'pay_01JDQ7ZK3M8V', orderId: 'ord_9f8e7d6c', amount: 1250000, currency: 'VND', gateway: 'stripe', method: 'card', gatewayReference: 'pi_3QJ8Zt2eZvKYlo2C1a2b3c4d', completedAt: '2026-11-27T09:11:44.903Z' },
+  { producer: 'payments-service', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' },
+);
+{
+  // Producer mode is closed (zod strictObject); consumer mode tolerates unknown fields (looseObject).
+  const zodProducer = zodEquivalent(z.strictObject);
+  const zodConsumer = zodEquivalent(z.looseObject);
+  if (!zodProducer.safeParse(event).success || !zodConsumer.safeParse(event).success) throw new Error('bench: the zod schema rejects the event; it is not equivalent');
+  // The floor both validators share: the event's pattern tests alone, in V8's regex engine.
+  const patternTests = patternsOf(event);
+  const m = compare(
+    [
+      { name: 'validate-producer', run: () => validateEnvelope(event, { mode: 'producer' }).ok },
+      { name: 'validate-consumer', run: () => validateEnvelope(event).ok },
+      { name: 'stringify', run: () => JSON.stringify(event).length },
+      { name: 'zod-producer', run: () => zodProducer.safeParse(event).success },
+      { name: 'zod-consumer', run: () => zodConsumer.safeParse(event).success },
+      { name: 'patterns', run: () => patternTests.every(([re, value]) => re.test(value)) },
+    ],
+    { rounds: 25, batch: 50_000 },
+  );
+  const consumer = m.get('validate-consumer')!;
+  const producer = m.get('validate-producer')!;
+  const vsStringify = Math.max(consumer, producer) / m.get('stringify')!;
+  rows.push({ measure: '`validateEnvelope` (payment.completed) vs `JSON.stringify` of it (time ratio, slower mode)', figure: `${x(vsStringify)} (consumer ${ns(consumer)}, producer ${ns(producer)}, stringify ${ns(m.get('stringify')!)})`, target: '≤ 0.35x', met: vsStringify <= 0.35 });
+  rows.push({ measure: `of which the event's ${patternTests.length} pattern tests alone (\`RegExp.test\`, the same in both libraries)`, figure: ns(m.get('patterns')!), target: '—', met: true });
+  for (const mode of ['consumer', 'producer'] as const) {
+    const speedUp = m.get(`zod-${mode}`)! / m.get(`validate-${mode}`)!;
+    rows.push({ measure: `\`validateEnvelope\` ${mode} mode vs zod 4 \`safeParse\`, same patterns and bounds (speed-up)`, figure: `${x(speedUp)} faster (zod ${ns(m.get(`zod-${mode}`)!)})`, target: '≥ 5x', met: speedUp >= 5 });
+  }
+}
+
+// --- import + first validation ------------------------------------------------------------------
+// Each run is a fresh `node` process; the three variants are interleaved round by round.
+{
+  const entry = path.join(ROOT, 'dist', 'index.js');
+  const variants: Record<string, string[]> = {
+    bare: ['-e', ''],
+    emptyModule: ['--input-type=module', '-e', ''],
+    package: ['--input-type=module', '-e', `import { validateEnvelope } from ${JSON.stringify(entry)}; if (!validateEnvelope(${JSON.stringify(event)}).ok) process.exit(1);`],
+  };
+  const samples: Record<string, number[]> = { bare: [], emptyModule: [], package: [] };
+  for (let round = -3; round < 80; round++) {
+    for (const [name, args] of Object.entries(variants)) {
+      const start = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
+      if (r.status !== 0) throw new Error(`bench: node ${args.join(' ')} failed; run npm run build first`);
+      if (round >= 0) samples[name]!.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  const [bare, emptyModule, pkg] = [median(samples['bare']!), median(samples['emptyModule']!), median(samples['package']!)];
+  const above = pkg - bare;
+  rows.push({ measure: "`import` + first validation, above a bare `node -e ''`", figure: `+${above.toFixed(1)} ms (${pkg.toFixed(1)} vs ${bare.toFixed(1)} ms; an empty ES module: ${emptyModule.toFixed(1)} ms)`, target: '≤ +5 ms', met: above <= 5 });
+}
+
+consumed();
+const date = new Date().toISOString().slice(0, 10);
+const table = [
+  `Measured ${date} on this project's machine (${process.version}, ${(await import('node:os')).cpus().length} cores) with \`npm run bench\`: medians of interleaved rounds in one process.`,
+  '',
+  '| measure | figure | target | met |',
+  '| --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.measure} | ${r.figure} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`),
+].join('\n');
+console.log(table);
+
+if (write) {
+  const readme = path.join(ROOT, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  if (!text.includes(start) || !text.includes(end)) {
+    console.error(`error: README.md has no ${start} ... ${end} markers\n  fix: put them where the table belongs`);
+    process.exit(1);
+  }
+  writeFileSync(readme, text.slice(0, text.indexOf(start) + start.length) + '\n' + table + '\n' + text.slice(text.indexOf(end)));
+  console.log('\nwrote the table into README.md');
+}
+process.exitCode = rows.every((r) => r.met) ? 0 : 1;
+
+/** Each pattern the payment.completed event schema applies, with the value it is applied to. */
+function patternsOf(e: typeof event): [RegExp, string][] {
+  const read = (f: string): { definitions: Record<string, { pattern: string }>; properties: Record<string, { pattern: string }> } =>
+    JSON.parse(readFileSync(path.join(ROOT, 'schemas', f), 'utf8')) as never;
+  const envelope = read('envelope.schema.json');
+  const common = read('common.schema.json');
+  const payload = read('payloads/payment.completed.schema.json');
+  const re = (p: string): RegExp => new RegExp(p, 'u');
+  return [
+    [re(envelope.definitions['EventId']!.pattern), e.eventId],
+    [re(common.definitions['UtcTimestamp']!.pattern), e.occurredAt],
+    [re(envelope.definitions['Producer']!.pattern), e.producer],
+    [re(envelope.definitions['TraceId']!.pattern), e.traceId],
+    [re(common.definitions['EntityId']!.pattern), e.payload.paymentId],
+    [re(common.definitions['EntityId']!.pattern), e.payload.orderId],
+    [re(payload.properties['currency']!.pattern), e.payload.currency],
+    [re(common.definitions['UtcTimestamp']!.pattern), e.payload.completedAt],
+  ];
+}
+
+/** The payment.completed event schema in zod 4, with the very same patterns and bounds. */
+function zodEquivalent(object: typeof z.strictObject) {
+  interface SchemaJson {
+    definitions: Record<string, { pattern: string }>;
+    properties: Record<string, { pattern: string; enum: [string, ...string[]] }>;
+  }
+  const read = (f: string): SchemaJson => JSON.parse(readFileSync(path.join(ROOT, 'schemas', f), 'utf8')) as SchemaJson;
+  const envelope = read('envelope.schema.json');
+  const common = read('common.schema.json');
+  const payload = read('payloads/payment.completed.schema.json');
+  const re = (p: string): RegExp => new RegExp(p, 'u');
+  const id = z.string().regex(re(common.definitions['EntityId']!.pattern));
+  const utc = z.string().regex(re(common.definitions['UtcTimestamp']!.pattern));
+  return object({
+    schemaVersion: z.literal(1),
+    eventId: z.string().regex(re(envelope.definitions['EventId']!.pattern)),
+    eventType: z.literal('payment.completed'),
+    occurredAt: utc,
+    producer: z.string().max(64).regex(re(envelope.definitions['Producer']!.pattern)),
+    traceId: z.string().regex(re(envelope.definitions['TraceId']!.pattern)),
+    payload: object({
+      paymentId: id,
+      orderId: id,
+      amount: z.number().int().min(1).max(9007199254740991),
+      currency: z.string().regex(re(payload.properties['currency']!.pattern)),
+      gateway: z.enum(payload.properties['gateway']!.enum),
+      method: z.enum(payload.properties['method']!.enum),
+      gatewayReference: z.string().min(1).max(128).optional(),
+      completedAt: utc,
+    }),
+  });
+}
