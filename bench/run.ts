@@ -62,6 +62,10 @@ const event = createEnvelope(
   if (!zodProducer.safeParse(event).success || !zodConsumer.safeParse(event).success) throw new Error('bench: the zod schema rejects the event; it is not equivalent');
   // The floor both validators share: the event's pattern tests alone, in V8's regex engine.
   const patternTests = patternsOf(event);
+  const [p0, p1, p2, p3, p4, p5, p6, p7] = patternTests as [[RegExp, string], [RegExp, string], [RegExp, string], [RegExp, string], [RegExp, string], [RegExp, string], [RegExp, string], [RegExp, string]];
+  // Eight direct calls, no loop or closure per pattern, so the figure is the regex engine's alone.
+  const patternsOnly = (): boolean =>
+    p0[0].test(p0[1]) && p1[0].test(p1[1]) && p2[0].test(p2[1]) && p3[0].test(p3[1]) && p4[0].test(p4[1]) && p5[0].test(p5[1]) && p6[0].test(p6[1]) && p7[0].test(p7[1]);
   const m = compare(
     [
       { name: 'validate-producer', run: () => validateEnvelope(event, { mode: 'producer' }).ok },
@@ -69,7 +73,7 @@ const event = createEnvelope(
       { name: 'stringify', run: () => JSON.stringify(event).length },
       { name: 'zod-producer', run: () => zodProducer.safeParse(event).success },
       { name: 'zod-consumer', run: () => zodConsumer.safeParse(event).success },
-      { name: 'patterns', run: () => patternTests.every(([re, value]) => re.test(value)) },
+      { name: 'patterns', run: patternsOnly },
     ],
     { rounds: 25, batch: 50_000 },
   );
