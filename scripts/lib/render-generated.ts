@@ -2,9 +2,16 @@ import { loadContract } from './load-contract.js';
 import { renderModels } from './render-models.js';
 import { renderEventTypes } from './render-event-types.js';
 import { compileValidators } from './render-validators.js';
+import { renderPython } from './render-python.js';
 
 /**
- * Everything under generated/, rendered in memory from the contract at `root`: path relative to
+ * The folders whose every file is generated: a file there that the contract no longer produces
+ * is stale and is removed by `npm run generate` (and reported by `--check`).
+ */
+export const GENERATED_DIRS = ['generated', 'python/src/goodgo_contracts_events/_validators', 'python/src/goodgo_contracts_events/contract'] as const;
+
+/**
+ * Everything generated (generated/ and the Python package's generated files), rendered in memory from the contract at `root`: path relative to
  * `root` -> file content. Deterministic: the same contract always gives the same bytes.
  *
  * @throws {ContractErrors} when the contract has mistakes.
@@ -14,11 +21,12 @@ import { compileValidators } from './render-validators.js';
  */
 export async function renderGenerated(root: string): Promise<Map<string, string>> {
   const contract = await loadContract(root);
-  const { js, dts } = compileValidators(contract);
+  const { js, dts, hints } = compileValidators(contract);
   return new Map([
     ['generated/models.ts', await renderModels(contract)],
     ['generated/event-types.ts', renderEventTypes(contract)],
     ['generated/validators.js', js],
     ['generated/validators.d.ts', dts],
+    ...(await renderPython(contract, hints)),
   ]);
 }

@@ -1,0 +1,51 @@
+"""GoodGo's event contract for Python: validate, parse and create the envelopes on GoodGo's Redis Streams.
+
+The very same ``asyncapi.yaml`` and JSON Schemas as the TypeScript package, shipped in ``contract/``;
+the same verdict as the TypeScript package on every input (the shared vectors prove it).
+
+>>> from goodgo_contracts_events import parse_envelope, validate_envelope, create_envelope
+"""
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from ._contract_data import EVENT_STREAM_KEYS, EVENT_TYPES, EventType
+from ._envelope import EVENT_ENVELOPE_SCHEMA_VERSION, NO_TRACE_ID, create_envelope, format_timestamp
+from ._errors import EventValidationError, ValidationIssue
+from ._uuid_v7 import UuidV7Generator, is_uuidv7, uuidv7, uuidv7_timestamp
+from ._validate import Mode, ValidationResult, parse_envelope, safe_parse_envelope, validate_envelope
+from .models import EventEnvelope, KnownEvent
+
+
+def contract_files() -> Traversable:
+    """The packaged contract: ``asyncapi.yaml`` and ``schemas/``, byte for byte the repository's.
+
+    >>> (contract_files() / "schemas" / "envelope.schema.json").read_text()[:1]
+    '{'
+    """
+    return files(__package__) / "contract"
+
+
+__all__ = [
+    "EVENT_ENVELOPE_SCHEMA_VERSION",
+    "EVENT_STREAM_KEYS",
+    "EVENT_TYPES",
+    "NO_TRACE_ID",
+    "EventEnvelope",
+    "EventType",
+    "EventValidationError",
+    "KnownEvent",
+    "Mode",
+    "UuidV7Generator",
+    "ValidationIssue",
+    "ValidationResult",
+    "contract_files",
+    "create_envelope",
+    "format_timestamp",
+    "is_uuidv7",
+    "parse_envelope",
+    "safe_parse_envelope",
+    "uuidv7",
+    "uuidv7_timestamp",
+    "validate_envelope",
+]

@@ -1,0 +1,193 @@
+"""validate_envelope, parse_envelope: the same semantics as src/validate.ts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, cast
+
+from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+
+from ._contract_data import EVENT_TYPES, PATTERN_HINTS
+from ._errors import EventValidationError, ValidationIssue
+from ._issue_message import issue_message
+from ._validators import ENVELOPE_VALIDATORS, EVENT_VALIDATORS
+from .models import EventEnvelope, KnownEvent
+
+Mode = Literal["producer", "consumer"]
+"""``producer``: closed, unknown event types and fields rejected. ``consumer`` (default): tolerant reader."""
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    """The outcome of a validation. Never an exception: check ``ok``, then ``known``.
+
+    ``event`` is the input itself (not a copy) when ``ok``: a ``KnownEvent`` when ``known``,
+    otherwise an envelope whose payload was not checked. ``errors`` is empty when ``ok``.
+    """
+
+    ok: bool
+    event: KnownEvent | EventEnvelope | None
+    known: bool
+    errors: tuple[ValidationIssue, ...]
+
+
+def _fail(errors: list[ValidationIssue]) -> ValidationResult:
+    return ValidationResult(ok=False, event=None, known=False, errors=tuple(errors))
+
+
+def _pointer(path: list[Any]) -> str:
+    # fastjsonschema's path starts with the variable name "data".
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path[1:])
+
+
+def _issues(error: JsonSchemaValueException) -> list[ValidationIssue]:
+    """One fastjsonschema error as ajv-shaped issues: one per missing or unknown property, as ajv reports them."""
+    path = _pointer(list(error.path))
+    rule = error.rule or "unknown"
+    definition = error.rule_definition
+    value = error.value
+    params: list[dict[str, Any]]
+    if rule == "required" and isinstance(value, dict):
+        params = [{"missingProperty": p} for p in definition if p not in value]
+    elif rule == "additionalProperties" and isinstance(value, dict) and isinstance(error.definition, dict):
+        declared = error.definition.get("properties", {})
+        params = [{"additionalProperty": k} for k in value if k not in declared]
+    elif rule in ("minimum", "exclusiveMinimum"):
+        params = [{"comparison": ">=" if rule == "minimum" else ">", "limit": definition}]
+    elif rule in ("maximum", "exclusiveMaximum"):
+        params = [{"comparison": "<=" if rule == "maximum" else "<", "limit": definition}]
+    elif rule in ("minLength", "maxLength"):
+        params = [{"limit": definition}]
+    elif rule == "enum":
+        params = [{"allowedValues": definition}]
+    elif rule == "const":
+        params = [{"allowedValue": definition}]
+    elif rule == "pattern":
+        params = [{"pattern": definition}]
+    elif rule == "type":
+        params = [{"type": definition}]
+    else:
+        params = [{}]
+    return [
+        ValidationIssue(path=path, keyword=rule, message=issue_message(rule, p, PATTERN_HINTS), params=p)
+        for p in params or [{}]
+    ]
+
+
+def _run(validator: Callable[[Any], Any], data: object) -> list[ValidationIssue]:
+    try:
+        validator(data)
+    except JsonSchemaValuesException as e:
+        return [issue for error in e.errors for issue in _issues(error)]
+    except JsonSchemaValueException as e:
+        return _issues(e)
+    return []
+
+
+def _unknown_event_type(event_type: str) -> ValidationIssue:
+    known = ", ".join(EVENT_TYPES)
+    return ValidationIssue(
+        path="/eventType",
+        keyword="enum",
+        message=(
+            f'is "{event_type}", which is not in the contract (known: {known}); '
+            "producers may only send known types: add it to asyncapi.yaml first"
+        ),
+        params={"allowedValues": list(EVENT_TYPES)},
+    )
+
+
+def validate_envelope(data: object, mode: Mode = "consumer") -> ValidationResult:
+    """Validate an already-parsed event (e.g. from ``json.loads``); never raises, whatever the input.
+
+    >>> validate_envelope({"eventType": "payment.completed"}).errors[0].keyword
+    'required'
+    """
+    try:
+        envelope = ENVELOPE_VALIDATORS.get(mode) if isinstance(mode, str) else None
+        if envelope is None:
+            return _fail(
+                [
+                    ValidationIssue(
+                        path="",
+                        keyword="mode",
+                        message=f'mode must be "producer" or "consumer", got {mode!r}',
+                        params={"mode": repr(mode)},
+                    )
+                ]
+            )
+        event_type = data.get("eventType") if isinstance(data, dict) else None
+        # One compiled pass for a known type: its event schema covers envelope and payload.
+        typed = EVENT_VALIDATORS[mode].get(event_type) if isinstance(event_type, str) else None
+        if typed is not None:
+            errors = _run(typed, data)
+            return (
+                _fail(errors)
+                if errors
+                else ValidationResult(ok=True, event=cast(KnownEvent, data), known=True, errors=())
+            )
+        errors = _run(envelope, data)
+        if mode == "producer" and isinstance(event_type, str) and not any(e.path == "/eventType" for e in errors):
+            errors.append(_unknown_event_type(event_type))
+        if errors:
+            return _fail(errors)
+        return ValidationResult(ok=True, event=cast(EventEnvelope, data), known=False, errors=())
+    except Exception as e:  # only hostile inputs get here (a __getitem__ that raises): report, never raise
+        return _fail([ValidationIssue(path="", keyword="exception", message=f"could not be read: {e}")])
+
+
+def _no_constants(name: str) -> Any:
+    # Python's json accepts NaN, Infinity and -Infinity; JSON (RFC 8259) and JavaScript do not.
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def safe_parse_envelope(raw: bytes | bytearray | memoryview | str, mode: Mode = "consumer") -> ValidationResult:
+    """Parse JSON (a str, or UTF-8 bytes as redis-py returns them) and validate, never raising.
+
+    Bad UTF-8 is keyword ``encoding``, bad JSON keyword ``json``. A UTF-8 byte-order mark in bytes is
+    skipped (as the TypeScript package does); other encodings are refused, not guessed.
+    """
+    if isinstance(raw, bytes | bytearray | memoryview):
+        try:
+            text = bytes(raw).decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            return _fail(
+                [
+                    ValidationIssue(
+                        path="", keyword="encoding", message=f"is not valid UTF-8: {e.reason} at byte {e.start}"
+                    )
+                ]
+            )
+    elif isinstance(raw, str):
+        text = raw
+    else:
+        return _fail(
+            [
+                ValidationIssue(
+                    path="",
+                    keyword="type",
+                    message=f"must be str or bytes, got {type(raw).__name__}",
+                    params={"type": "string"},
+                )
+            ]
+        )
+    try:
+        data = json.loads(text, parse_constant=_no_constants)
+    except (ValueError, RecursionError) as e:
+        return _fail([ValidationIssue(path="", keyword="json", message=f"is not valid JSON: {e}")])
+    return validate_envelope(data, mode)
+
+
+def parse_envelope(raw: bytes | bytearray | memoryview | str, mode: Mode = "consumer") -> KnownEvent | EventEnvelope:
+    """Parse and validate, returning the event; raises ``EventValidationError`` (a ``ValueError``) with every problem.
+
+    >>> parse_envelope(b'{"schemaVersion": 1}')  # doctest: +SKIP
+    Traceback (most recent call last):
+    EventValidationError: invalid event: (root) must have required property "eventId"; ...
+    """
+    result = safe_parse_envelope(raw, mode)
+    if not result.ok or result.event is None:
+        raise EventValidationError(result.errors)
+    return result.event

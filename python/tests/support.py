@@ -1,0 +1,25 @@
+"""Shared test data: the repository's vectors and schemas, read from the repository itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+VECTORS_DIR = REPO / "test" / "vectors"
+
+
+def load_vectors() -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(file, group description, mode, case) for every case of every vector file."""
+    cases = []
+    for path in sorted(VECTORS_DIR.glob("*.json")):
+        for group in json.loads(path.read_text(encoding="utf-8")):
+            for case in group["tests"]:
+                cases.append((path.name, group["description"], group["mode"], case))
+    return cases
+
+
+def load_schemas() -> list[dict[str, Any]]:
+    """Every schema of the contract, as written."""
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((REPO / "schemas").rglob("*.schema.json"))]
