@@ -111,6 +111,15 @@ const event = createEnvelope(
   rows.push({ measure: "`import` + first validation, above a bare `node -e ''`", figure: `+${above.toFixed(1)} ms (${pkg.toFixed(1)} vs ${bare.toFixed(1)} ms; an empty ES module: ${emptyModule.toFixed(1)} ms)`, target: '≤ +5 ms', met: above <= 5 });
 }
 
+// --- Python ---------------------------------------------------------------------------------------
+// bench/python_bench.py measures the Python package the same way, in its own process (the venv).
+{
+  const python = path.join(ROOT, '.venv', 'bin', 'python');
+  const run = spawnSync(python, [path.join(ROOT, 'bench', 'python_bench.py')], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`bench: bench/python_bench.py failed (run npm run setup first):\n${run.stderr}`);
+  rows.push(...(JSON.parse(run.stdout) as Row[]));
+}
+
 consumed();
 const date = new Date().toISOString().slice(0, 10);
 const table = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, assert_type
 
-from goodgo_contracts_events import KnownEvent, create_envelope, validate_envelope
+from goodgo_contracts_events import KnownEvent, create_envelope, safe_parse_envelope, validate_envelope
 from goodgo_contracts_events.models import KycLevel, PaymentCompletedPayload
 
 
@@ -18,6 +18,15 @@ def amount_or_level(event: KnownEvent) -> int | str:
         return event["payload"]["level"]
     assert_type(event["eventType"], Literal["listing.approved"])
     return event["payload"]["moderator"]["kind"]
+
+
+def amount_of(raw: bytes) -> int | None:
+    # The README's consumer example: known_event is typed, so eventType narrows the payload.
+    event = safe_parse_envelope(raw).known_event
+    if event is not None and event["eventType"] == "payment.completed":
+        assert_type(event["payload"]["amount"], int)
+        return event["payload"]["amount"]
+    return None
 
 
 def test_narrowing_at_run_time_too() -> None:
@@ -36,4 +45,5 @@ def test_narrowing_at_run_time_too() -> None:
     result = validate_envelope(event)
     assert result.ok
     assert result.known
-    assert result.event is not None
+    assert result.known_event is event
+    assert amount_of(b"{}") is None

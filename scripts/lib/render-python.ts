@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Contract } from './load-contract.js';
+import type { Contract, JsonObject } from './load-contract.js';
+import { dereference } from './dereference.js';
 import { ContractError, ContractErrors } from './contract-error.js';
-import { idPrefixOf, MODES, toConsumerSchema, withoutAnnotations } from './schema-modes.js';
+import { consumerId, idPrefixOf, MODES, toConsumerSchema, withoutAnnotations } from './schema-modes.js';
 import { renderPythonModels } from './render-python-models.js';
 import type { PatternHint } from '../../src/issue-message.js';
 
@@ -37,21 +38,22 @@ export async function renderPython(contract: Contract, hints: readonly [string, 
   files.set(`${PYTHON_PACKAGE}/models.py`, renderPythonModels(contract));
 
   const prefix = idPrefixOf(contract);
-  const validatorSchemas = Object.fromEntries(
-    MODES.map((mode) => [mode, contract.schemas.map(({ schema }) => {
-      const stripped = withoutAnnotations(schema);
-      return mode === 'producer' ? stripped : toConsumerSchema(stripped, prefix);
-    })]),
-  );
   const targets = MODES.flatMap((mode) => {
-    const id = (base: string): string => (mode === 'producer' ? base : prefix + 'consumer/' + base.slice(prefix.length));
+    const byId = new Map(contract.schemas.map(({ schema }) => {
+      const stripped = withoutAnnotations(schema);
+      const moded = mode === 'producer' ? stripped : toConsumerSchema(stripped, prefix);
+      return [String(moded['$id']), moded];
+    }));
+    const id = (base: string): string => (mode === 'producer' ? base : consumerId(base, prefix));
+    const target = (name: string, module: string, schemaId: string): { mode: string; name: string; module: string; id: string; schema: JsonObject } =>
+      ({ mode, name, module, id: id(schemaId), schema: dereference(byId.get(id(schemaId))!, id(schemaId), byId) });
     return [
-      { mode, name: 'envelope', module: `${mode}_envelope`, id: id(contract.envelopeSchemaId) },
-      ...contract.eventTypes.map((t) => ({ mode, name: t.eventType, module: `${mode}_${t.eventType.replace(/\W/g, '_')}`, id: id(t.eventSchema.id) })),
+      target('envelope', `${mode}_envelope`, contract.envelopeSchemaId),
+      ...contract.eventTypes.map((t) => target(t.eventType, `${mode}_${t.eventType.replace(/\W/g, '_')}`, t.eventSchema.id)),
     ];
   });
   const pydanticFiles = Object.fromEntries(contract.schemas.map((s) => [s.file.slice('schemas/'.length), toConsumerSchema(s.schema, prefix)]));
-  const request = { schemas: validatorSchemas, validators: targets, pydantic: { files: pydanticFiles }, event_types: contract.eventTypes.map((t) => t.eventType) };
+  const request = { validators: targets, pydantic: { files: pydanticFiles }, event_types: contract.eventTypes.map((t) => t.eventType) };
 
   const python = venvPython();
   if (!existsSync(python)) {

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 
@@ -19,18 +18,28 @@ Mode = Literal["producer", "consumer"]
 """``producer``: closed, unknown event types and fields rejected. ``consumer`` (default): tolerant reader."""
 
 
-@dataclass(frozen=True, slots=True)
-class ValidationResult:
+class ValidationResult(NamedTuple):
     """The outcome of a validation. Never an exception: check ``ok``, then ``known``.
 
     ``event`` is the input itself (not a copy) when ``ok``: a ``KnownEvent`` when ``known``,
     otherwise an envelope whose payload was not checked. ``errors`` is empty when ``ok``.
+    Immutable; a NamedTuple rather than a frozen dataclass, which cost 0.5 us per validation.
     """
 
     ok: bool
     event: KnownEvent | EventEnvelope | None
     known: bool
     errors: tuple[ValidationIssue, ...]
+
+    @property
+    def known_event(self) -> KnownEvent | None:
+        """The event, typed, when it is valid and of a known type; else ``None``.
+
+        >>> event = validate_envelope(data).known_event  # doctest: +SKIP
+        >>> if event and event["eventType"] == "payment.completed":  # doctest: +SKIP
+        ...     event["payload"]["amount"]  # an int, for mypy too
+        """
+        return cast(KnownEvent, self.event) if self.ok and self.known else None
 
 
 def _fail(errors: list[ValidationIssue]) -> ValidationResult:

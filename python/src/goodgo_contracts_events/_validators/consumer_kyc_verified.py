@@ -6,11 +6,11 @@ from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {
-    '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)': re.compile('^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\\Z(?!\\n)'),
-    '^[0-9a-f]{32}$(?!\\n)': re.compile('^[0-9a-f]{32}\\Z(?!\\n)'),
-    '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\\Z(?!\\n)'),
+    '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)': re.compile('^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\Z(?!\\n)'),
     '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)': re.compile('^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z\\Z(?!\\n)'),
-    '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)': re.compile('^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\Z(?!\\n)')
+    '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\\Z(?!\\n)'),
+    '^[0-9a-f]{32}$(?!\\n)': re.compile('^[0-9a-f]{32}\\Z(?!\\n)'),
+    '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)': re.compile('^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\\Z(?!\\n)')
 }
 
 NoneType = type(None)
@@ -18,27 +18,28 @@ NoneType = type(None)
 def validate_https___schemas_goodgo_dev_contracts_events_consumer_events_kyc_verified_schema_json(data, custom_formats={}, name_prefix=None):
     errors = []
     if not isinstance(data, (dict)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/kyc.verified.schema.json', 'title': 'KycVerifiedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'kyc.verified'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/kyc.verified.schema.json', 'title': 'KycVerifiedPayload', 'type': 'object', 'required': ['userId', 'verificationId', 'level', 'provider', 'verifiedAt'], 'properties': {'userId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'verificationId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'level': {'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, 'provider': {'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, 'verifiedAt': {'allOf': [{'$ref': '../common.schema.json#/definitions/UtcTimestamp'}]}, 'expiresAt': {'allOf': [{'$ref': '../common.schema.json#/definitions/UtcTimestamp'}]}}}}}, rule='type'))
+        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/kyc.verified.schema.json', 'title': 'KycVerifiedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'kyc.verified'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'KycVerifiedPayload', 'type': 'object', 'required': ['userId', 'verificationId', 'level', 'provider', 'verifiedAt'], 'properties': {'userId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'verificationId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'level': {'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, 'provider': {'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, 'verifiedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}, 'expiresAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}}}, rule='type'))
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload']) - data.keys()
         if data__missing_keys:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/kyc.verified.schema.json', 'title': 'KycVerifiedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'kyc.verified'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/kyc.verified.schema.json', 'title': 'KycVerifiedPayload', 'type': 'object', 'required': ['userId', 'verificationId', 'level', 'provider', 'verifiedAt'], 'properties': {'userId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'verificationId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'level': {'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, 'provider': {'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, 'verifiedAt': {'allOf': [{'$ref': '../common.schema.json#/definitions/UtcTimestamp'}]}, 'expiresAt': {'allOf': [{'$ref': '../common.schema.json#/definitions/UtcTimestamp'}]}}}}}, rule='required'))
+            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/kyc.verified.schema.json', 'title': 'KycVerifiedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'kyc.verified'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'KycVerifiedPayload', 'type': 'object', 'required': ['userId', 'verificationId', 'level', 'provider', 'verifiedAt'], 'properties': {'userId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'verificationId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'level': {'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, 'provider': {'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, 'verifiedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}, 'expiresAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}}}, rule='required'))
         data_keys = set(data.keys())
         if "schemaVersion" in data_keys:
             data_keys.remove("schemaVersion")
             data__schemaVersion = data["schemaVersion"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_schemaversion(data__schemaVersion, custom_formats, (name_prefix or "data") + ".schemaVersion")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__schemaVersion, (int)) and not (isinstance(data__schemaVersion, float) and data__schemaVersion.is_integer()) or isinstance(data__schemaVersion, bool):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".schemaVersion must be integer", value=data__schemaVersion, name="" + (name_prefix or "data") + ".schemaVersion", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='type'))
+            if not (isinstance(data__schemaVersion, (int, float)) and not isinstance(data__schemaVersion, bool) and data__schemaVersion == 1):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".schemaVersion must be same as const definition: 1", value=data__schemaVersion, name="" + (name_prefix or "data") + ".schemaVersion", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='const'))
         if "eventId" in data_keys:
             data_keys.remove("eventId")
             data__eventId = data["eventId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_eventid(data__eventId, custom_formats, (name_prefix or "data") + ".eventId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__eventId, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".eventId must be string", value=data__eventId, name="" + (name_prefix or "data") + ".eventId", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='type'))
+            if isinstance(data__eventId, str):
+                if not REGEX_PATTERNS['^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)'].search(data__eventId):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".eventId must match pattern ^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)", value=data__eventId, name="" + (name_prefix or "data") + ".eventId", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='pattern'))
         if "eventType" in data_keys:
             data_keys.remove("eventType")
             data__eventType = data["eventType"]
@@ -49,148 +50,87 @@ def validate_https___schemas_goodgo_dev_contracts_events_consumer_events_kyc_ver
         if "occurredAt" in data_keys:
             data_keys.remove("occurredAt")
             data__occurredAt = data["occurredAt"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_utctimestamp(data__occurredAt, custom_formats, (name_prefix or "data") + ".occurredAt")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__occurredAt, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".occurredAt must be string", value=data__occurredAt, name="" + (name_prefix or "data") + ".occurredAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
+            if isinstance(data__occurredAt, str):
+                if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data__occurredAt):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".occurredAt must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data__occurredAt, name="" + (name_prefix or "data") + ".occurredAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
         if "producer" in data_keys:
             data_keys.remove("producer")
             data__producer = data["producer"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_producer(data__producer, custom_formats, (name_prefix or "data") + ".producer")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__producer, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must be string", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='type'))
+            if isinstance(data__producer, str):
+                data__producer_len = len(data__producer)
+                if data__producer_len > 64:
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must be shorter than or equal to 64 characters", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='maxLength'))
+                if not REGEX_PATTERNS['^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)'].search(data__producer):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must match pattern ^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='pattern'))
         if "traceId" in data_keys:
             data_keys.remove("traceId")
             data__traceId = data["traceId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_traceid(data__traceId, custom_formats, (name_prefix or "data") + ".traceId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__traceId, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".traceId must be string", value=data__traceId, name="" + (name_prefix or "data") + ".traceId", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='type'))
+            if isinstance(data__traceId, str):
+                if not REGEX_PATTERNS['^[0-9a-f]{32}$(?!\\n)'].search(data__traceId):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".traceId must match pattern ^[0-9a-f]{32}$(?!\\n)", value=data__traceId, name="" + (name_prefix or "data") + ".traceId", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='pattern'))
         if "payload" in data_keys:
             data_keys.remove("payload")
             data__payload = data["payload"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_payloads_kyc_verified_schema_json(data__payload, custom_formats, (name_prefix or "data") + ".payload")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_payloads_kyc_verified_schema_json(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (dict)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/kyc.verified.schema.json', 'title': 'KycVerifiedPayload', 'type': 'object', 'required': ['userId', 'verificationId', 'level', 'provider', 'verifiedAt'], 'properties': {'userId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'verificationId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'level': {'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, 'provider': {'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, 'verifiedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}, 'expiresAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='type'))
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(['userId', 'verificationId', 'level', 'provider', 'verifiedAt']) - data.keys()
-        if data__missing_keys:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/kyc.verified.schema.json', 'title': 'KycVerifiedPayload', 'type': 'object', 'required': ['userId', 'verificationId', 'level', 'provider', 'verifiedAt'], 'properties': {'userId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'verificationId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'level': {'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, 'provider': {'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, 'verifiedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}, 'expiresAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='required'))
-        data_keys = set(data.keys())
-        if "userId" in data_keys:
-            data_keys.remove("userId")
-            data__userId = data["userId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_entityid(data__userId, custom_formats, (name_prefix or "data") + ".userId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-        if "verificationId" in data_keys:
-            data_keys.remove("verificationId")
-            data__verificationId = data["verificationId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_entityid(data__verificationId, custom_formats, (name_prefix or "data") + ".verificationId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-        if "level" in data_keys:
-            data_keys.remove("level")
-            data__level = data["level"]
-            if not isinstance(data__level, (str)):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".level must be string", value=data__level, name="" + (name_prefix or "data") + ".level", definition={'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, rule='type'))
-            if not (isinstance(data__level, str) and data__level == 'basic' or isinstance(data__level, str) and data__level == 'standard' or isinstance(data__level, str) and data__level == 'enhanced'):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".level must be one of ['basic', 'standard', 'enhanced']", value=data__level, name="" + (name_prefix or "data") + ".level", definition={'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, rule='enum'))
-        if "provider" in data_keys:
-            data_keys.remove("provider")
-            data__provider = data["provider"]
-            if not isinstance(data__provider, (str)):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".provider must be string", value=data__provider, name="" + (name_prefix or "data") + ".provider", definition={'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, rule='type'))
-            if not (isinstance(data__provider, str) and data__provider == 'onfido' or isinstance(data__provider, str) and data__provider == 'sumsub' or isinstance(data__provider, str) and data__provider == 'veriff' or isinstance(data__provider, str) and data__provider == 'manual_review'):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".provider must be one of ['onfido', 'sumsub', 'veriff', 'manual_review']", value=data__provider, name="" + (name_prefix or "data") + ".provider", definition={'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, rule='enum'))
-        if "verifiedAt" in data_keys:
-            data_keys.remove("verifiedAt")
-            data__verifiedAt = data["verifiedAt"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_utctimestamp(data__verifiedAt, custom_formats, (name_prefix or "data") + ".verifiedAt")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-        if "expiresAt" in data_keys:
-            data_keys.remove("expiresAt")
-            data__expiresAt = data["expiresAt"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_utctimestamp(data__expiresAt, custom_formats, (name_prefix or "data") + ".expiresAt")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_entityid(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_traceid(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^[0-9a-f]{32}$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[0-9a-f]{32}$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_producer(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='type'))
-    if isinstance(data, str):
-        data_len = len(data)
-        if data_len > 64:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be shorter than or equal to 64 characters", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='maxLength'))
-        if not REGEX_PATTERNS['^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_utctimestamp(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_eventid(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_schemaversion(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (int)) and not (isinstance(data, float) and data.is_integer()) or isinstance(data, bool):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be integer", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='type'))
-    if not (isinstance(data, (int, float)) and not isinstance(data, bool) and data == 1):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be same as const definition: 1", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='const'))
+            if not isinstance(data__payload, (dict)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload must be object", value=data__payload, name="" + (name_prefix or "data") + ".payload", definition={'title': 'KycVerifiedPayload', 'type': 'object', 'required': ['userId', 'verificationId', 'level', 'provider', 'verifiedAt'], 'properties': {'userId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'verificationId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'level': {'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, 'provider': {'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, 'verifiedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}, 'expiresAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='type'))
+            data__payload_is_dict = isinstance(data__payload, dict)
+            if data__payload_is_dict:
+                data__payload__missing_keys = set(['userId', 'verificationId', 'level', 'provider', 'verifiedAt']) - data__payload.keys()
+                if data__payload__missing_keys:
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload must contain " + (str(sorted(data__payload__missing_keys)) + " properties"), value=data__payload, name="" + (name_prefix or "data") + ".payload", definition={'title': 'KycVerifiedPayload', 'type': 'object', 'required': ['userId', 'verificationId', 'level', 'provider', 'verifiedAt'], 'properties': {'userId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'verificationId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'level': {'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, 'provider': {'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, 'verifiedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}, 'expiresAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='required'))
+                data__payload_keys = set(data__payload.keys())
+                if "userId" in data__payload_keys:
+                    data__payload_keys.remove("userId")
+                    data__payload__userId = data__payload["userId"]
+                    if not isinstance(data__payload__userId, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.userId must be string", value=data__payload__userId, name="" + (name_prefix or "data") + ".payload.userId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='type'))
+                    if isinstance(data__payload__userId, str):
+                        if not REGEX_PATTERNS['^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'].search(data__payload__userId):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.userId must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)", value=data__payload__userId, name="" + (name_prefix or "data") + ".payload.userId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='pattern'))
+                if "verificationId" in data__payload_keys:
+                    data__payload_keys.remove("verificationId")
+                    data__payload__verificationId = data__payload["verificationId"]
+                    if not isinstance(data__payload__verificationId, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.verificationId must be string", value=data__payload__verificationId, name="" + (name_prefix or "data") + ".payload.verificationId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='type'))
+                    if isinstance(data__payload__verificationId, str):
+                        if not REGEX_PATTERNS['^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'].search(data__payload__verificationId):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.verificationId must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)", value=data__payload__verificationId, name="" + (name_prefix or "data") + ".payload.verificationId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='pattern'))
+                if "level" in data__payload_keys:
+                    data__payload_keys.remove("level")
+                    data__payload__level = data__payload["level"]
+                    if not isinstance(data__payload__level, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.level must be string", value=data__payload__level, name="" + (name_prefix or "data") + ".payload.level", definition={'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, rule='type'))
+                    if not (isinstance(data__payload__level, str) and data__payload__level == 'basic' or isinstance(data__payload__level, str) and data__payload__level == 'standard' or isinstance(data__payload__level, str) and data__payload__level == 'enhanced'):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.level must be one of ['basic', 'standard', 'enhanced']", value=data__payload__level, name="" + (name_prefix or "data") + ".payload.level", definition={'title': 'KycLevel', 'type': 'string', 'enum': ['basic', 'standard', 'enhanced']}, rule='enum'))
+                if "provider" in data__payload_keys:
+                    data__payload_keys.remove("provider")
+                    data__payload__provider = data__payload["provider"]
+                    if not isinstance(data__payload__provider, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.provider must be string", value=data__payload__provider, name="" + (name_prefix or "data") + ".payload.provider", definition={'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, rule='type'))
+                    if not (isinstance(data__payload__provider, str) and data__payload__provider == 'onfido' or isinstance(data__payload__provider, str) and data__payload__provider == 'sumsub' or isinstance(data__payload__provider, str) and data__payload__provider == 'veriff' or isinstance(data__payload__provider, str) and data__payload__provider == 'manual_review'):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.provider must be one of ['onfido', 'sumsub', 'veriff', 'manual_review']", value=data__payload__provider, name="" + (name_prefix or "data") + ".payload.provider", definition={'title': 'KycProvider', 'type': 'string', 'enum': ['onfido', 'sumsub', 'veriff', 'manual_review']}, rule='enum'))
+                if "verifiedAt" in data__payload_keys:
+                    data__payload_keys.remove("verifiedAt")
+                    data__payload__verifiedAt = data__payload["verifiedAt"]
+                    if not isinstance(data__payload__verifiedAt, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.verifiedAt must be string", value=data__payload__verifiedAt, name="" + (name_prefix or "data") + ".payload.verifiedAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
+                    if isinstance(data__payload__verifiedAt, str):
+                        if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data__payload__verifiedAt):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.verifiedAt must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data__payload__verifiedAt, name="" + (name_prefix or "data") + ".payload.verifiedAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
+                if "expiresAt" in data__payload_keys:
+                    data__payload_keys.remove("expiresAt")
+                    data__payload__expiresAt = data__payload["expiresAt"]
+                    if not isinstance(data__payload__expiresAt, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.expiresAt must be string", value=data__payload__expiresAt, name="" + (name_prefix or "data") + ".payload.expiresAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
+                    if isinstance(data__payload__expiresAt, str):
+                        if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data__payload__expiresAt):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.expiresAt must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data__payload__expiresAt, name="" + (name_prefix or "data") + ".payload.expiresAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
     if errors: raise JsonSchemaValuesException(errors)
     return data
 

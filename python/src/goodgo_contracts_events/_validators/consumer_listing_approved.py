@@ -6,12 +6,12 @@ from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {
-    '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)': re.compile('^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*\\Z(?!\\n)'),
-    '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)': re.compile('^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\\Z(?!\\n)'),
-    '^[0-9a-f]{32}$(?!\\n)': re.compile('^[0-9a-f]{32}\\Z(?!\\n)'),
-    '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\\Z(?!\\n)'),
+    '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)': re.compile('^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\Z(?!\\n)'),
     '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)': re.compile('^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z\\Z(?!\\n)'),
-    '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)': re.compile('^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\Z(?!\\n)')
+    '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\\Z(?!\\n)'),
+    '^[0-9a-f]{32}$(?!\\n)': re.compile('^[0-9a-f]{32}\\Z(?!\\n)'),
+    '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)': re.compile('^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\\Z(?!\\n)'),
+    '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)': re.compile('^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*\\Z(?!\\n)')
 }
 
 NoneType = type(None)
@@ -19,27 +19,28 @@ NoneType = type(None)
 def validate_https___schemas_goodgo_dev_contracts_events_consumer_events_listing_approved_schema_json(data, custom_formats={}, name_prefix=None):
     errors = []
     if not isinstance(data, (dict)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/listing.approved.schema.json', 'title': 'ListingApprovedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'listing.approved'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/listing.approved.schema.json', 'title': 'ListingApprovedPayload', 'type': 'object', 'required': ['listingId', 'sellerId', 'category', 'moderator', 'approvedAt'], 'properties': {'listingId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'sellerId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'category': {'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, 'moderator': {'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}}}, 'note': {'type': 'string', 'maxLength': 500}, 'approvedAt': {'allOf': [{'$ref': '../common.schema.json#/definitions/UtcTimestamp'}]}}}}}, rule='type'))
+        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/listing.approved.schema.json', 'title': 'ListingApprovedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'listing.approved'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'ListingApprovedPayload', 'type': 'object', 'required': ['listingId', 'sellerId', 'category', 'moderator', 'approvedAt'], 'properties': {'listingId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'sellerId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'category': {'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, 'moderator': {'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}}}, 'note': {'type': 'string', 'maxLength': 500}, 'approvedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}}}, rule='type'))
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload']) - data.keys()
         if data__missing_keys:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/listing.approved.schema.json', 'title': 'ListingApprovedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'listing.approved'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/listing.approved.schema.json', 'title': 'ListingApprovedPayload', 'type': 'object', 'required': ['listingId', 'sellerId', 'category', 'moderator', 'approvedAt'], 'properties': {'listingId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'sellerId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'category': {'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, 'moderator': {'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}}}, 'note': {'type': 'string', 'maxLength': 500}, 'approvedAt': {'allOf': [{'$ref': '../common.schema.json#/definitions/UtcTimestamp'}]}}}}}, rule='required'))
+            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/listing.approved.schema.json', 'title': 'ListingApprovedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'listing.approved'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'ListingApprovedPayload', 'type': 'object', 'required': ['listingId', 'sellerId', 'category', 'moderator', 'approvedAt'], 'properties': {'listingId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'sellerId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'category': {'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, 'moderator': {'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}}}, 'note': {'type': 'string', 'maxLength': 500}, 'approvedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}}}, rule='required'))
         data_keys = set(data.keys())
         if "schemaVersion" in data_keys:
             data_keys.remove("schemaVersion")
             data__schemaVersion = data["schemaVersion"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_schemaversion(data__schemaVersion, custom_formats, (name_prefix or "data") + ".schemaVersion")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__schemaVersion, (int)) and not (isinstance(data__schemaVersion, float) and data__schemaVersion.is_integer()) or isinstance(data__schemaVersion, bool):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".schemaVersion must be integer", value=data__schemaVersion, name="" + (name_prefix or "data") + ".schemaVersion", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='type'))
+            if not (isinstance(data__schemaVersion, (int, float)) and not isinstance(data__schemaVersion, bool) and data__schemaVersion == 1):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".schemaVersion must be same as const definition: 1", value=data__schemaVersion, name="" + (name_prefix or "data") + ".schemaVersion", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='const'))
         if "eventId" in data_keys:
             data_keys.remove("eventId")
             data__eventId = data["eventId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_eventid(data__eventId, custom_formats, (name_prefix or "data") + ".eventId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__eventId, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".eventId must be string", value=data__eventId, name="" + (name_prefix or "data") + ".eventId", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='type'))
+            if isinstance(data__eventId, str):
+                if not REGEX_PATTERNS['^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)'].search(data__eventId):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".eventId must match pattern ^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)", value=data__eventId, name="" + (name_prefix or "data") + ".eventId", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='pattern'))
         if "eventType" in data_keys:
             data_keys.remove("eventType")
             data__eventType = data["eventType"]
@@ -50,172 +51,111 @@ def validate_https___schemas_goodgo_dev_contracts_events_consumer_events_listing
         if "occurredAt" in data_keys:
             data_keys.remove("occurredAt")
             data__occurredAt = data["occurredAt"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_utctimestamp(data__occurredAt, custom_formats, (name_prefix or "data") + ".occurredAt")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__occurredAt, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".occurredAt must be string", value=data__occurredAt, name="" + (name_prefix or "data") + ".occurredAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
+            if isinstance(data__occurredAt, str):
+                if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data__occurredAt):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".occurredAt must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data__occurredAt, name="" + (name_prefix or "data") + ".occurredAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
         if "producer" in data_keys:
             data_keys.remove("producer")
             data__producer = data["producer"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_producer(data__producer, custom_formats, (name_prefix or "data") + ".producer")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__producer, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must be string", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='type'))
+            if isinstance(data__producer, str):
+                data__producer_len = len(data__producer)
+                if data__producer_len > 64:
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must be shorter than or equal to 64 characters", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='maxLength'))
+                if not REGEX_PATTERNS['^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)'].search(data__producer):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must match pattern ^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='pattern'))
         if "traceId" in data_keys:
             data_keys.remove("traceId")
             data__traceId = data["traceId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_traceid(data__traceId, custom_formats, (name_prefix or "data") + ".traceId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__traceId, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".traceId must be string", value=data__traceId, name="" + (name_prefix or "data") + ".traceId", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='type'))
+            if isinstance(data__traceId, str):
+                if not REGEX_PATTERNS['^[0-9a-f]{32}$(?!\\n)'].search(data__traceId):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".traceId must match pattern ^[0-9a-f]{32}$(?!\\n)", value=data__traceId, name="" + (name_prefix or "data") + ".traceId", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='pattern'))
         if "payload" in data_keys:
             data_keys.remove("payload")
             data__payload = data["payload"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_payloads_listing_approved_schema_json(data__payload, custom_formats, (name_prefix or "data") + ".payload")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_payloads_listing_approved_schema_json(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (dict)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/listing.approved.schema.json', 'title': 'ListingApprovedPayload', 'type': 'object', 'required': ['listingId', 'sellerId', 'category', 'moderator', 'approvedAt'], 'properties': {'listingId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'sellerId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'category': {'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, 'moderator': {'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}}}, 'note': {'type': 'string', 'maxLength': 500}, 'approvedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='type'))
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(['listingId', 'sellerId', 'category', 'moderator', 'approvedAt']) - data.keys()
-        if data__missing_keys:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/listing.approved.schema.json', 'title': 'ListingApprovedPayload', 'type': 'object', 'required': ['listingId', 'sellerId', 'category', 'moderator', 'approvedAt'], 'properties': {'listingId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'sellerId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'category': {'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, 'moderator': {'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}}}, 'note': {'type': 'string', 'maxLength': 500}, 'approvedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='required'))
-        data_keys = set(data.keys())
-        if "listingId" in data_keys:
-            data_keys.remove("listingId")
-            data__listingId = data["listingId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_entityid(data__listingId, custom_formats, (name_prefix or "data") + ".listingId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-        if "sellerId" in data_keys:
-            data_keys.remove("sellerId")
-            data__sellerId = data["sellerId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_entityid(data__sellerId, custom_formats, (name_prefix or "data") + ".sellerId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-        if "category" in data_keys:
-            data_keys.remove("category")
-            data__category = data["category"]
-            if not isinstance(data__category, (str)):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".category must be string", value=data__category, name="" + (name_prefix or "data") + ".category", definition={'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, rule='type'))
-            if isinstance(data__category, str):
-                data__category_len = len(data__category)
-                if data__category_len > 128:
-                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".category must be shorter than or equal to 128 characters", value=data__category, name="" + (name_prefix or "data") + ".category", definition={'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, rule='maxLength'))
-                if not REGEX_PATTERNS['^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)'].search(data__category):
-                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".category must match pattern ^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)", value=data__category, name="" + (name_prefix or "data") + ".category", definition={'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, rule='pattern'))
-        if "moderator" in data_keys:
-            data_keys.remove("moderator")
-            data__moderator = data["moderator"]
-            if not isinstance(data__moderator, (dict)):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".moderator must be object", value=data__moderator, name="" + (name_prefix or "data") + ".moderator", definition={'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}}}, rule='type'))
-            data__moderator_is_dict = isinstance(data__moderator, dict)
-            if data__moderator_is_dict:
-                data__moderator__missing_keys = set(['kind', 'id']) - data__moderator.keys()
-                if data__moderator__missing_keys:
-                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".moderator must contain " + (str(sorted(data__moderator__missing_keys)) + " properties"), value=data__moderator, name="" + (name_prefix or "data") + ".moderator", definition={'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}}}, rule='required'))
-                data__moderator_keys = set(data__moderator.keys())
-                if "kind" in data__moderator_keys:
-                    data__moderator_keys.remove("kind")
-                    data__moderator__kind = data__moderator["kind"]
-                    if not isinstance(data__moderator__kind, (str)):
-                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".moderator.kind must be string", value=data__moderator__kind, name="" + (name_prefix or "data") + ".moderator.kind", definition={'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, rule='type'))
-                    if not (isinstance(data__moderator__kind, str) and data__moderator__kind == 'human' or isinstance(data__moderator__kind, str) and data__moderator__kind == 'automated'):
-                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".moderator.kind must be one of ['human', 'automated']", value=data__moderator__kind, name="" + (name_prefix or "data") + ".moderator.kind", definition={'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, rule='enum'))
-                if "id" in data__moderator_keys:
-                    data__moderator_keys.remove("id")
-                    data__moderator__id = data__moderator["id"]
-                    try:
-                        validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_entityid(data__moderator__id, custom_formats, (name_prefix or "data") + ".moderator.id")
-                    except JsonSchemaValuesException as e:
-                        errors.extend(e.errors)
-        if "note" in data_keys:
-            data_keys.remove("note")
-            data__note = data["note"]
-            if not isinstance(data__note, (str)):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".note must be string", value=data__note, name="" + (name_prefix or "data") + ".note", definition={'type': 'string', 'maxLength': 500}, rule='type'))
-            if isinstance(data__note, str):
-                data__note_len = len(data__note)
-                if data__note_len > 500:
-                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".note must be shorter than or equal to 500 characters", value=data__note, name="" + (name_prefix or "data") + ".note", definition={'type': 'string', 'maxLength': 500}, rule='maxLength'))
-        if "approvedAt" in data_keys:
-            data_keys.remove("approvedAt")
-            data__approvedAt = data["approvedAt"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_utctimestamp(data__approvedAt, custom_formats, (name_prefix or "data") + ".approvedAt")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_entityid(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_traceid(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^[0-9a-f]{32}$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[0-9a-f]{32}$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_producer(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='type'))
-    if isinstance(data, str):
-        data_len = len(data)
-        if data_len > 64:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be shorter than or equal to 64 characters", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='maxLength'))
-        if not REGEX_PATTERNS['^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_utctimestamp(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_eventid(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_schemaversion(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (int)) and not (isinstance(data, float) and data.is_integer()) or isinstance(data, bool):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be integer", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='type'))
-    if not (isinstance(data, (int, float)) and not isinstance(data, bool) and data == 1):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be same as const definition: 1", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='const'))
+            if not isinstance(data__payload, (dict)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload must be object", value=data__payload, name="" + (name_prefix or "data") + ".payload", definition={'title': 'ListingApprovedPayload', 'type': 'object', 'required': ['listingId', 'sellerId', 'category', 'moderator', 'approvedAt'], 'properties': {'listingId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'sellerId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'category': {'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, 'moderator': {'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}}}, 'note': {'type': 'string', 'maxLength': 500}, 'approvedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='type'))
+            data__payload_is_dict = isinstance(data__payload, dict)
+            if data__payload_is_dict:
+                data__payload__missing_keys = set(['listingId', 'sellerId', 'category', 'moderator', 'approvedAt']) - data__payload.keys()
+                if data__payload__missing_keys:
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload must contain " + (str(sorted(data__payload__missing_keys)) + " properties"), value=data__payload, name="" + (name_prefix or "data") + ".payload", definition={'title': 'ListingApprovedPayload', 'type': 'object', 'required': ['listingId', 'sellerId', 'category', 'moderator', 'approvedAt'], 'properties': {'listingId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'sellerId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'category': {'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, 'moderator': {'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}}}, 'note': {'type': 'string', 'maxLength': 500}, 'approvedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='required'))
+                data__payload_keys = set(data__payload.keys())
+                if "listingId" in data__payload_keys:
+                    data__payload_keys.remove("listingId")
+                    data__payload__listingId = data__payload["listingId"]
+                    if not isinstance(data__payload__listingId, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.listingId must be string", value=data__payload__listingId, name="" + (name_prefix or "data") + ".payload.listingId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='type'))
+                    if isinstance(data__payload__listingId, str):
+                        if not REGEX_PATTERNS['^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'].search(data__payload__listingId):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.listingId must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)", value=data__payload__listingId, name="" + (name_prefix or "data") + ".payload.listingId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='pattern'))
+                if "sellerId" in data__payload_keys:
+                    data__payload_keys.remove("sellerId")
+                    data__payload__sellerId = data__payload["sellerId"]
+                    if not isinstance(data__payload__sellerId, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.sellerId must be string", value=data__payload__sellerId, name="" + (name_prefix or "data") + ".payload.sellerId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='type'))
+                    if isinstance(data__payload__sellerId, str):
+                        if not REGEX_PATTERNS['^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'].search(data__payload__sellerId):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.sellerId must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)", value=data__payload__sellerId, name="" + (name_prefix or "data") + ".payload.sellerId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='pattern'))
+                if "category" in data__payload_keys:
+                    data__payload_keys.remove("category")
+                    data__payload__category = data__payload["category"]
+                    if not isinstance(data__payload__category, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.category must be string", value=data__payload__category, name="" + (name_prefix or "data") + ".payload.category", definition={'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, rule='type'))
+                    if isinstance(data__payload__category, str):
+                        data__payload__category_len = len(data__payload__category)
+                        if data__payload__category_len > 128:
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.category must be shorter than or equal to 128 characters", value=data__payload__category, name="" + (name_prefix or "data") + ".payload.category", definition={'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, rule='maxLength'))
+                        if not REGEX_PATTERNS['^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)'].search(data__payload__category):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.category must match pattern ^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)", value=data__payload__category, name="" + (name_prefix or "data") + ".payload.category", definition={'title': 'ListingCategory', 'type': 'string', 'maxLength': 128, 'pattern': '^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\n)', 'examples': ['electronics/phones']}, rule='pattern'))
+                if "moderator" in data__payload_keys:
+                    data__payload_keys.remove("moderator")
+                    data__payload__moderator = data__payload["moderator"]
+                    if not isinstance(data__payload__moderator, (dict)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.moderator must be object", value=data__payload__moderator, name="" + (name_prefix or "data") + ".payload.moderator", definition={'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}}}, rule='type'))
+                    data__payload__moderator_is_dict = isinstance(data__payload__moderator, dict)
+                    if data__payload__moderator_is_dict:
+                        data__payload__moderator__missing_keys = set(['kind', 'id']) - data__payload__moderator.keys()
+                        if data__payload__moderator__missing_keys:
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.moderator must contain " + (str(sorted(data__payload__moderator__missing_keys)) + " properties"), value=data__payload__moderator, name="" + (name_prefix or "data") + ".payload.moderator", definition={'title': 'ListingModerator', 'type': 'object', 'required': ['kind', 'id'], 'properties': {'kind': {'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, 'id': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}}}, rule='required'))
+                        data__payload__moderator_keys = set(data__payload__moderator.keys())
+                        if "kind" in data__payload__moderator_keys:
+                            data__payload__moderator_keys.remove("kind")
+                            data__payload__moderator__kind = data__payload__moderator["kind"]
+                            if not isinstance(data__payload__moderator__kind, (str)):
+                                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.moderator.kind must be string", value=data__payload__moderator__kind, name="" + (name_prefix or "data") + ".payload.moderator.kind", definition={'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, rule='type'))
+                            if not (isinstance(data__payload__moderator__kind, str) and data__payload__moderator__kind == 'human' or isinstance(data__payload__moderator__kind, str) and data__payload__moderator__kind == 'automated'):
+                                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.moderator.kind must be one of ['human', 'automated']", value=data__payload__moderator__kind, name="" + (name_prefix or "data") + ".payload.moderator.kind", definition={'title': 'ModeratorKind', 'type': 'string', 'enum': ['human', 'automated']}, rule='enum'))
+                        if "id" in data__payload__moderator_keys:
+                            data__payload__moderator_keys.remove("id")
+                            data__payload__moderator__id = data__payload__moderator["id"]
+                            if not isinstance(data__payload__moderator__id, (str)):
+                                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.moderator.id must be string", value=data__payload__moderator__id, name="" + (name_prefix or "data") + ".payload.moderator.id", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='type'))
+                            if isinstance(data__payload__moderator__id, str):
+                                if not REGEX_PATTERNS['^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'].search(data__payload__moderator__id):
+                                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.moderator.id must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)", value=data__payload__moderator__id, name="" + (name_prefix or "data") + ".payload.moderator.id", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='pattern'))
+                if "note" in data__payload_keys:
+                    data__payload_keys.remove("note")
+                    data__payload__note = data__payload["note"]
+                    if not isinstance(data__payload__note, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.note must be string", value=data__payload__note, name="" + (name_prefix or "data") + ".payload.note", definition={'type': 'string', 'maxLength': 500}, rule='type'))
+                    if isinstance(data__payload__note, str):
+                        data__payload__note_len = len(data__payload__note)
+                        if data__payload__note_len > 500:
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.note must be shorter than or equal to 500 characters", value=data__payload__note, name="" + (name_prefix or "data") + ".payload.note", definition={'type': 'string', 'maxLength': 500}, rule='maxLength'))
+                if "approvedAt" in data__payload_keys:
+                    data__payload_keys.remove("approvedAt")
+                    data__payload__approvedAt = data__payload["approvedAt"]
+                    if not isinstance(data__payload__approvedAt, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.approvedAt must be string", value=data__payload__approvedAt, name="" + (name_prefix or "data") + ".payload.approvedAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
+                    if isinstance(data__payload__approvedAt, str):
+                        if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data__payload__approvedAt):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.approvedAt must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data__payload__approvedAt, name="" + (name_prefix or "data") + ".payload.approvedAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
     if errors: raise JsonSchemaValuesException(errors)
     return data
 

@@ -6,12 +6,12 @@ from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {
-    '^[A-Z]{3}$(?!\\n)': re.compile('^[A-Z]{3}\\Z(?!\\n)'),
-    '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)': re.compile('^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\\Z(?!\\n)'),
-    '^[0-9a-f]{32}$(?!\\n)': re.compile('^[0-9a-f]{32}\\Z(?!\\n)'),
-    '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\\Z(?!\\n)'),
+    '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)': re.compile('^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\Z(?!\\n)'),
     '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)': re.compile('^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z\\Z(?!\\n)'),
-    '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)': re.compile('^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\Z(?!\\n)')
+    '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\\Z(?!\\n)'),
+    '^[0-9a-f]{32}$(?!\\n)': re.compile('^[0-9a-f]{32}\\Z(?!\\n)'),
+    '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)': re.compile('^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\\Z(?!\\n)'),
+    '^[A-Z]{3}$(?!\\n)': re.compile('^[A-Z]{3}\\Z(?!\\n)')
 }
 
 NoneType = type(None)
@@ -19,27 +19,28 @@ NoneType = type(None)
 def validate_https___schemas_goodgo_dev_contracts_events_consumer_events_payment_completed_schema_json(data, custom_formats={}, name_prefix=None):
     errors = []
     if not isinstance(data, (dict)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/payment.completed.schema.json', 'title': 'PaymentCompletedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'payment.completed'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/payment.completed.schema.json', 'title': 'PaymentCompletedPayload', 'type': 'object', 'required': ['paymentId', 'orderId', 'amount', 'currency', 'gateway', 'method', 'completedAt'], 'properties': {'paymentId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'orderId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'amount': {'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, 'currency': {'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, 'gateway': {'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, 'method': {'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, 'gatewayReference': {'type': 'string', 'minLength': 1, 'maxLength': 128}, 'completedAt': {'allOf': [{'$ref': '../common.schema.json#/definitions/UtcTimestamp'}]}}}}}, rule='type'))
+        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/payment.completed.schema.json', 'title': 'PaymentCompletedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'payment.completed'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'PaymentCompletedPayload', 'type': 'object', 'required': ['paymentId', 'orderId', 'amount', 'currency', 'gateway', 'method', 'completedAt'], 'properties': {'paymentId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'orderId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'amount': {'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, 'currency': {'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, 'gateway': {'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, 'method': {'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, 'gatewayReference': {'type': 'string', 'minLength': 1, 'maxLength': 128}, 'completedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}}}, rule='type'))
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload']) - data.keys()
         if data__missing_keys:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/payment.completed.schema.json', 'title': 'PaymentCompletedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'payment.completed'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/payment.completed.schema.json', 'title': 'PaymentCompletedPayload', 'type': 'object', 'required': ['paymentId', 'orderId', 'amount', 'currency', 'gateway', 'method', 'completedAt'], 'properties': {'paymentId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'orderId': {'allOf': [{'$ref': '../common.schema.json#/definitions/EntityId'}]}, 'amount': {'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, 'currency': {'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, 'gateway': {'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, 'method': {'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, 'gatewayReference': {'type': 'string', 'minLength': 1, 'maxLength': 128}, 'completedAt': {'allOf': [{'$ref': '../common.schema.json#/definitions/UtcTimestamp'}]}}}}}, rule='required'))
+            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/events/payment.completed.schema.json', 'title': 'PaymentCompletedEvent', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'type': 'string', 'const': 'payment.completed'}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'PaymentCompletedPayload', 'type': 'object', 'required': ['paymentId', 'orderId', 'amount', 'currency', 'gateway', 'method', 'completedAt'], 'properties': {'paymentId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'orderId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'amount': {'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, 'currency': {'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, 'gateway': {'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, 'method': {'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, 'gatewayReference': {'type': 'string', 'minLength': 1, 'maxLength': 128}, 'completedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}}}, rule='required'))
         data_keys = set(data.keys())
         if "schemaVersion" in data_keys:
             data_keys.remove("schemaVersion")
             data__schemaVersion = data["schemaVersion"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_schemaversion(data__schemaVersion, custom_formats, (name_prefix or "data") + ".schemaVersion")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__schemaVersion, (int)) and not (isinstance(data__schemaVersion, float) and data__schemaVersion.is_integer()) or isinstance(data__schemaVersion, bool):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".schemaVersion must be integer", value=data__schemaVersion, name="" + (name_prefix or "data") + ".schemaVersion", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='type'))
+            if not (isinstance(data__schemaVersion, (int, float)) and not isinstance(data__schemaVersion, bool) and data__schemaVersion == 1):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".schemaVersion must be same as const definition: 1", value=data__schemaVersion, name="" + (name_prefix or "data") + ".schemaVersion", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='const'))
         if "eventId" in data_keys:
             data_keys.remove("eventId")
             data__eventId = data["eventId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_eventid(data__eventId, custom_formats, (name_prefix or "data") + ".eventId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__eventId, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".eventId must be string", value=data__eventId, name="" + (name_prefix or "data") + ".eventId", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='type'))
+            if isinstance(data__eventId, str):
+                if not REGEX_PATTERNS['^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)'].search(data__eventId):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".eventId must match pattern ^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)", value=data__eventId, name="" + (name_prefix or "data") + ".eventId", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='pattern'))
         if "eventType" in data_keys:
             data_keys.remove("eventType")
             data__eventType = data["eventType"]
@@ -50,170 +51,108 @@ def validate_https___schemas_goodgo_dev_contracts_events_consumer_events_payment
         if "occurredAt" in data_keys:
             data_keys.remove("occurredAt")
             data__occurredAt = data["occurredAt"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_utctimestamp(data__occurredAt, custom_formats, (name_prefix or "data") + ".occurredAt")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__occurredAt, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".occurredAt must be string", value=data__occurredAt, name="" + (name_prefix or "data") + ".occurredAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
+            if isinstance(data__occurredAt, str):
+                if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data__occurredAt):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".occurredAt must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data__occurredAt, name="" + (name_prefix or "data") + ".occurredAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
         if "producer" in data_keys:
             data_keys.remove("producer")
             data__producer = data["producer"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_producer(data__producer, custom_formats, (name_prefix or "data") + ".producer")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__producer, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must be string", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='type'))
+            if isinstance(data__producer, str):
+                data__producer_len = len(data__producer)
+                if data__producer_len > 64:
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must be shorter than or equal to 64 characters", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='maxLength'))
+                if not REGEX_PATTERNS['^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)'].search(data__producer):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must match pattern ^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='pattern'))
         if "traceId" in data_keys:
             data_keys.remove("traceId")
             data__traceId = data["traceId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_traceid(data__traceId, custom_formats, (name_prefix or "data") + ".traceId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__traceId, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".traceId must be string", value=data__traceId, name="" + (name_prefix or "data") + ".traceId", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='type'))
+            if isinstance(data__traceId, str):
+                if not REGEX_PATTERNS['^[0-9a-f]{32}$(?!\\n)'].search(data__traceId):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".traceId must match pattern ^[0-9a-f]{32}$(?!\\n)", value=data__traceId, name="" + (name_prefix or "data") + ".traceId", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='pattern'))
         if "payload" in data_keys:
             data_keys.remove("payload")
             data__payload = data["payload"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_payloads_payment_completed_schema_json(data__payload, custom_formats, (name_prefix or "data") + ".payload")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_payloads_payment_completed_schema_json(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (dict)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/payment.completed.schema.json', 'title': 'PaymentCompletedPayload', 'type': 'object', 'required': ['paymentId', 'orderId', 'amount', 'currency', 'gateway', 'method', 'completedAt'], 'properties': {'paymentId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'orderId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'amount': {'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, 'currency': {'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, 'gateway': {'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, 'method': {'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, 'gatewayReference': {'type': 'string', 'minLength': 1, 'maxLength': 128}, 'completedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='type'))
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(['paymentId', 'orderId', 'amount', 'currency', 'gateway', 'method', 'completedAt']) - data.keys()
-        if data__missing_keys:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/consumer/payloads/payment.completed.schema.json', 'title': 'PaymentCompletedPayload', 'type': 'object', 'required': ['paymentId', 'orderId', 'amount', 'currency', 'gateway', 'method', 'completedAt'], 'properties': {'paymentId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'orderId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'amount': {'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, 'currency': {'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, 'gateway': {'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, 'method': {'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, 'gatewayReference': {'type': 'string', 'minLength': 1, 'maxLength': 128}, 'completedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='required'))
-        data_keys = set(data.keys())
-        if "paymentId" in data_keys:
-            data_keys.remove("paymentId")
-            data__paymentId = data["paymentId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_entityid(data__paymentId, custom_formats, (name_prefix or "data") + ".paymentId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-        if "orderId" in data_keys:
-            data_keys.remove("orderId")
-            data__orderId = data["orderId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_entityid(data__orderId, custom_formats, (name_prefix or "data") + ".orderId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-        if "amount" in data_keys:
-            data_keys.remove("amount")
-            data__amount = data["amount"]
-            if not isinstance(data__amount, (int)) and not (isinstance(data__amount, float) and data__amount.is_integer()) or isinstance(data__amount, bool):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".amount must be integer", value=data__amount, name="" + (name_prefix or "data") + ".amount", definition={'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, rule='type'))
-            if isinstance(data__amount, (int, float, Decimal)) and not isinstance(data__amount, bool):
-                if data__amount < 1:
-                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".amount must be bigger than or equal to 1", value=data__amount, name="" + (name_prefix or "data") + ".amount", definition={'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, rule='minimum'))
-                if data__amount > 9007199254740991:
-                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".amount must be smaller than or equal to 9007199254740991", value=data__amount, name="" + (name_prefix or "data") + ".amount", definition={'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, rule='maximum'))
-        if "currency" in data_keys:
-            data_keys.remove("currency")
-            data__currency = data["currency"]
-            if not isinstance(data__currency, (str)):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".currency must be string", value=data__currency, name="" + (name_prefix or "data") + ".currency", definition={'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, rule='type'))
-            if isinstance(data__currency, str):
-                if not REGEX_PATTERNS['^[A-Z]{3}$(?!\\n)'].search(data__currency):
-                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".currency must match pattern ^[A-Z]{3}$(?!\\n)", value=data__currency, name="" + (name_prefix or "data") + ".currency", definition={'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, rule='pattern'))
-        if "gateway" in data_keys:
-            data_keys.remove("gateway")
-            data__gateway = data["gateway"]
-            if not isinstance(data__gateway, (str)):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".gateway must be string", value=data__gateway, name="" + (name_prefix or "data") + ".gateway", definition={'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, rule='type'))
-            if not (isinstance(data__gateway, str) and data__gateway == 'stripe' or isinstance(data__gateway, str) and data__gateway == 'adyen' or isinstance(data__gateway, str) and data__gateway == 'paypal' or isinstance(data__gateway, str) and data__gateway == 'momo' or isinstance(data__gateway, str) and data__gateway == 'vnpay' or isinstance(data__gateway, str) and data__gateway == 'zalopay'):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".gateway must be one of ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']", value=data__gateway, name="" + (name_prefix or "data") + ".gateway", definition={'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, rule='enum'))
-        if "method" in data_keys:
-            data_keys.remove("method")
-            data__method = data["method"]
-            if not isinstance(data__method, (str)):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".method must be string", value=data__method, name="" + (name_prefix or "data") + ".method", definition={'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, rule='type'))
-            if not (isinstance(data__method, str) and data__method == 'card' or isinstance(data__method, str) and data__method == 'bank_transfer' or isinstance(data__method, str) and data__method == 'e_wallet' or isinstance(data__method, str) and data__method == 'qr_code'):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".method must be one of ['card', 'bank_transfer', 'e_wallet', 'qr_code']", value=data__method, name="" + (name_prefix or "data") + ".method", definition={'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, rule='enum'))
-        if "gatewayReference" in data_keys:
-            data_keys.remove("gatewayReference")
-            data__gatewayReference = data["gatewayReference"]
-            if not isinstance(data__gatewayReference, (str)):
-                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".gatewayReference must be string", value=data__gatewayReference, name="" + (name_prefix or "data") + ".gatewayReference", definition={'type': 'string', 'minLength': 1, 'maxLength': 128}, rule='type'))
-            if isinstance(data__gatewayReference, str):
-                data__gatewayReference_len = len(data__gatewayReference)
-                if data__gatewayReference_len < 1:
-                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".gatewayReference must be longer than or equal to 1 characters", value=data__gatewayReference, name="" + (name_prefix or "data") + ".gatewayReference", definition={'type': 'string', 'minLength': 1, 'maxLength': 128}, rule='minLength'))
-                if data__gatewayReference_len > 128:
-                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".gatewayReference must be shorter than or equal to 128 characters", value=data__gatewayReference, name="" + (name_prefix or "data") + ".gatewayReference", definition={'type': 'string', 'minLength': 1, 'maxLength': 128}, rule='maxLength'))
-        if "completedAt" in data_keys:
-            data_keys.remove("completedAt")
-            data__completedAt = data["completedAt"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_utctimestamp(data__completedAt, custom_formats, (name_prefix or "data") + ".completedAt")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_entityid(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_traceid(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^[0-9a-f]{32}$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[0-9a-f]{32}$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_producer(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='type'))
-    if isinstance(data, str):
-        data_len = len(data)
-        if data_len > 64:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be shorter than or equal to 64 characters", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='maxLength'))
-        if not REGEX_PATTERNS['^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_common_schema_json__definitions_utctimestamp(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_eventid(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_consumer_envelope_schema_json__definitions_schemaversion(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (int)) and not (isinstance(data, float) and data.is_integer()) or isinstance(data, bool):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be integer", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='type'))
-    if not (isinstance(data, (int, float)) and not isinstance(data, bool) and data == 1):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be same as const definition: 1", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='const'))
+            if not isinstance(data__payload, (dict)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload must be object", value=data__payload, name="" + (name_prefix or "data") + ".payload", definition={'title': 'PaymentCompletedPayload', 'type': 'object', 'required': ['paymentId', 'orderId', 'amount', 'currency', 'gateway', 'method', 'completedAt'], 'properties': {'paymentId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'orderId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'amount': {'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, 'currency': {'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, 'gateway': {'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, 'method': {'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, 'gatewayReference': {'type': 'string', 'minLength': 1, 'maxLength': 128}, 'completedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='type'))
+            data__payload_is_dict = isinstance(data__payload, dict)
+            if data__payload_is_dict:
+                data__payload__missing_keys = set(['paymentId', 'orderId', 'amount', 'currency', 'gateway', 'method', 'completedAt']) - data__payload.keys()
+                if data__payload__missing_keys:
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload must contain " + (str(sorted(data__payload__missing_keys)) + " properties"), value=data__payload, name="" + (name_prefix or "data") + ".payload", definition={'title': 'PaymentCompletedPayload', 'type': 'object', 'required': ['paymentId', 'orderId', 'amount', 'currency', 'gateway', 'method', 'completedAt'], 'properties': {'paymentId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'orderId': {'allOf': [{'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}]}, 'amount': {'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, 'currency': {'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, 'gateway': {'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, 'method': {'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, 'gatewayReference': {'type': 'string', 'minLength': 1, 'maxLength': 128}, 'completedAt': {'allOf': [{'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}]}}}, rule='required'))
+                data__payload_keys = set(data__payload.keys())
+                if "paymentId" in data__payload_keys:
+                    data__payload_keys.remove("paymentId")
+                    data__payload__paymentId = data__payload["paymentId"]
+                    if not isinstance(data__payload__paymentId, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.paymentId must be string", value=data__payload__paymentId, name="" + (name_prefix or "data") + ".payload.paymentId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='type'))
+                    if isinstance(data__payload__paymentId, str):
+                        if not REGEX_PATTERNS['^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'].search(data__payload__paymentId):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.paymentId must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)", value=data__payload__paymentId, name="" + (name_prefix or "data") + ".payload.paymentId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='pattern'))
+                if "orderId" in data__payload_keys:
+                    data__payload_keys.remove("orderId")
+                    data__payload__orderId = data__payload["orderId"]
+                    if not isinstance(data__payload__orderId, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.orderId must be string", value=data__payload__orderId, name="" + (name_prefix or "data") + ".payload.orderId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='type'))
+                    if isinstance(data__payload__orderId, str):
+                        if not REGEX_PATTERNS['^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'].search(data__payload__orderId):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.orderId must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)", value=data__payload__orderId, name="" + (name_prefix or "data") + ".payload.orderId", definition={'title': 'EntityId', 'type': 'string', 'pattern': '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$(?!\\n)'}, rule='pattern'))
+                if "amount" in data__payload_keys:
+                    data__payload_keys.remove("amount")
+                    data__payload__amount = data__payload["amount"]
+                    if not isinstance(data__payload__amount, (int)) and not (isinstance(data__payload__amount, float) and data__payload__amount.is_integer()) or isinstance(data__payload__amount, bool):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.amount must be integer", value=data__payload__amount, name="" + (name_prefix or "data") + ".payload.amount", definition={'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, rule='type'))
+                    if isinstance(data__payload__amount, (int, float, Decimal)) and not isinstance(data__payload__amount, bool):
+                        if data__payload__amount < 1:
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.amount must be bigger than or equal to 1", value=data__payload__amount, name="" + (name_prefix or "data") + ".payload.amount", definition={'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, rule='minimum'))
+                        if data__payload__amount > 9007199254740991:
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.amount must be smaller than or equal to 9007199254740991", value=data__payload__amount, name="" + (name_prefix or "data") + ".payload.amount", definition={'type': 'integer', 'minimum': 1, 'maximum': 9007199254740991}, rule='maximum'))
+                if "currency" in data__payload_keys:
+                    data__payload_keys.remove("currency")
+                    data__payload__currency = data__payload["currency"]
+                    if not isinstance(data__payload__currency, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.currency must be string", value=data__payload__currency, name="" + (name_prefix or "data") + ".payload.currency", definition={'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, rule='type'))
+                    if isinstance(data__payload__currency, str):
+                        if not REGEX_PATTERNS['^[A-Z]{3}$(?!\\n)'].search(data__payload__currency):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.currency must match pattern ^[A-Z]{3}$(?!\\n)", value=data__payload__currency, name="" + (name_prefix or "data") + ".payload.currency", definition={'title': 'CurrencyCode', 'type': 'string', 'pattern': '^[A-Z]{3}$(?!\\n)', 'examples': ['VND']}, rule='pattern'))
+                if "gateway" in data__payload_keys:
+                    data__payload_keys.remove("gateway")
+                    data__payload__gateway = data__payload["gateway"]
+                    if not isinstance(data__payload__gateway, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.gateway must be string", value=data__payload__gateway, name="" + (name_prefix or "data") + ".payload.gateway", definition={'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, rule='type'))
+                    if not (isinstance(data__payload__gateway, str) and data__payload__gateway == 'stripe' or isinstance(data__payload__gateway, str) and data__payload__gateway == 'adyen' or isinstance(data__payload__gateway, str) and data__payload__gateway == 'paypal' or isinstance(data__payload__gateway, str) and data__payload__gateway == 'momo' or isinstance(data__payload__gateway, str) and data__payload__gateway == 'vnpay' or isinstance(data__payload__gateway, str) and data__payload__gateway == 'zalopay'):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.gateway must be one of ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']", value=data__payload__gateway, name="" + (name_prefix or "data") + ".payload.gateway", definition={'title': 'PaymentGateway', 'type': 'string', 'enum': ['stripe', 'adyen', 'paypal', 'momo', 'vnpay', 'zalopay']}, rule='enum'))
+                if "method" in data__payload_keys:
+                    data__payload_keys.remove("method")
+                    data__payload__method = data__payload["method"]
+                    if not isinstance(data__payload__method, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.method must be string", value=data__payload__method, name="" + (name_prefix or "data") + ".payload.method", definition={'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, rule='type'))
+                    if not (isinstance(data__payload__method, str) and data__payload__method == 'card' or isinstance(data__payload__method, str) and data__payload__method == 'bank_transfer' or isinstance(data__payload__method, str) and data__payload__method == 'e_wallet' or isinstance(data__payload__method, str) and data__payload__method == 'qr_code'):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.method must be one of ['card', 'bank_transfer', 'e_wallet', 'qr_code']", value=data__payload__method, name="" + (name_prefix or "data") + ".payload.method", definition={'title': 'PaymentMethod', 'type': 'string', 'enum': ['card', 'bank_transfer', 'e_wallet', 'qr_code']}, rule='enum'))
+                if "gatewayReference" in data__payload_keys:
+                    data__payload_keys.remove("gatewayReference")
+                    data__payload__gatewayReference = data__payload["gatewayReference"]
+                    if not isinstance(data__payload__gatewayReference, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.gatewayReference must be string", value=data__payload__gatewayReference, name="" + (name_prefix or "data") + ".payload.gatewayReference", definition={'type': 'string', 'minLength': 1, 'maxLength': 128}, rule='type'))
+                    if isinstance(data__payload__gatewayReference, str):
+                        data__payload__gatewayReference_len = len(data__payload__gatewayReference)
+                        if data__payload__gatewayReference_len < 1:
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.gatewayReference must be longer than or equal to 1 characters", value=data__payload__gatewayReference, name="" + (name_prefix or "data") + ".payload.gatewayReference", definition={'type': 'string', 'minLength': 1, 'maxLength': 128}, rule='minLength'))
+                        if data__payload__gatewayReference_len > 128:
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.gatewayReference must be shorter than or equal to 128 characters", value=data__payload__gatewayReference, name="" + (name_prefix or "data") + ".payload.gatewayReference", definition={'type': 'string', 'minLength': 1, 'maxLength': 128}, rule='maxLength'))
+                if "completedAt" in data__payload_keys:
+                    data__payload_keys.remove("completedAt")
+                    data__payload__completedAt = data__payload["completedAt"]
+                    if not isinstance(data__payload__completedAt, (str)):
+                        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.completedAt must be string", value=data__payload__completedAt, name="" + (name_prefix or "data") + ".payload.completedAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
+                    if isinstance(data__payload__completedAt, str):
+                        if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data__payload__completedAt):
+                            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload.completedAt must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data__payload__completedAt, name="" + (name_prefix or "data") + ".payload.completedAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
     if errors: raise JsonSchemaValuesException(errors)
     return data
 

@@ -6,11 +6,11 @@ from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {
-    '^[0-9a-f]{32}$(?!\\n)': re.compile('^[0-9a-f]{32}\\Z(?!\\n)'),
-    '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\\Z(?!\\n)'),
-    '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)': re.compile('^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z\\Z(?!\\n)'),
+    '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)': re.compile('^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\Z(?!\\n)'),
     '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\Z(?!\\n)'),
-    '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)': re.compile('^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\Z(?!\\n)')
+    '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)': re.compile('^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z\\Z(?!\\n)'),
+    '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\\Z(?!\\n)'),
+    '^[0-9a-f]{32}$(?!\\n)': re.compile('^[0-9a-f]{32}\\Z(?!\\n)')
 }
 
 NoneType = type(None)
@@ -18,127 +18,73 @@ NoneType = type(None)
 def validate_https___schemas_goodgo_dev_contracts_events_envelope_schema_json(data, custom_formats={}, name_prefix=None):
     errors = []
     if not isinstance(data, (dict)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/envelope.schema.json', 'title': 'EventEnvelope', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'additionalProperties': False, 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'EventPayload', 'type': 'object'}}, 'definitions': {'SchemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'EventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'EventType': {'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, 'Producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'TraceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}}}, rule='type'))
+        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/envelope.schema.json', 'title': 'EventEnvelope', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'additionalProperties': False, 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'EventPayload', 'type': 'object'}}}, rule='type'))
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload']) - data.keys()
         if data__missing_keys:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/envelope.schema.json', 'title': 'EventEnvelope', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'additionalProperties': False, 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'EventPayload', 'type': 'object'}}, 'definitions': {'SchemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'EventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'EventType': {'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, 'Producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'TraceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}}}, rule='required'))
+            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/envelope.schema.json', 'title': 'EventEnvelope', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'additionalProperties': False, 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'EventPayload', 'type': 'object'}}}, rule='required'))
         data_keys = set(data.keys())
         if "schemaVersion" in data_keys:
             data_keys.remove("schemaVersion")
             data__schemaVersion = data["schemaVersion"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_envelope_schema_json__definitions_schemaversion(data__schemaVersion, custom_formats, (name_prefix or "data") + ".schemaVersion")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__schemaVersion, (int)) and not (isinstance(data__schemaVersion, float) and data__schemaVersion.is_integer()) or isinstance(data__schemaVersion, bool):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".schemaVersion must be integer", value=data__schemaVersion, name="" + (name_prefix or "data") + ".schemaVersion", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='type'))
+            if not (isinstance(data__schemaVersion, (int, float)) and not isinstance(data__schemaVersion, bool) and data__schemaVersion == 1):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".schemaVersion must be same as const definition: 1", value=data__schemaVersion, name="" + (name_prefix or "data") + ".schemaVersion", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='const'))
         if "eventId" in data_keys:
             data_keys.remove("eventId")
             data__eventId = data["eventId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_envelope_schema_json__definitions_eventid(data__eventId, custom_formats, (name_prefix or "data") + ".eventId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__eventId, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".eventId must be string", value=data__eventId, name="" + (name_prefix or "data") + ".eventId", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='type'))
+            if isinstance(data__eventId, str):
+                if not REGEX_PATTERNS['^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)'].search(data__eventId):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".eventId must match pattern ^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)", value=data__eventId, name="" + (name_prefix or "data") + ".eventId", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='pattern'))
         if "eventType" in data_keys:
             data_keys.remove("eventType")
             data__eventType = data["eventType"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_envelope_schema_json__definitions_eventtype(data__eventType, custom_formats, (name_prefix or "data") + ".eventType")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__eventType, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".eventType must be string", value=data__eventType, name="" + (name_prefix or "data") + ".eventType", definition={'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, rule='type'))
+            if isinstance(data__eventType, str):
+                data__eventType_len = len(data__eventType)
+                if data__eventType_len > 64:
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".eventType must be shorter than or equal to 64 characters", value=data__eventType, name="" + (name_prefix or "data") + ".eventType", definition={'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, rule='maxLength'))
+                if not REGEX_PATTERNS['^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)'].search(data__eventType):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".eventType must match pattern ^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)", value=data__eventType, name="" + (name_prefix or "data") + ".eventType", definition={'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, rule='pattern'))
         if "occurredAt" in data_keys:
             data_keys.remove("occurredAt")
             data__occurredAt = data["occurredAt"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_common_schema_json__definitions_utctimestamp(data__occurredAt, custom_formats, (name_prefix or "data") + ".occurredAt")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__occurredAt, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".occurredAt must be string", value=data__occurredAt, name="" + (name_prefix or "data") + ".occurredAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
+            if isinstance(data__occurredAt, str):
+                if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data__occurredAt):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".occurredAt must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data__occurredAt, name="" + (name_prefix or "data") + ".occurredAt", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
         if "producer" in data_keys:
             data_keys.remove("producer")
             data__producer = data["producer"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_envelope_schema_json__definitions_producer(data__producer, custom_formats, (name_prefix or "data") + ".producer")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__producer, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must be string", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='type'))
+            if isinstance(data__producer, str):
+                data__producer_len = len(data__producer)
+                if data__producer_len > 64:
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must be shorter than or equal to 64 characters", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='maxLength'))
+                if not REGEX_PATTERNS['^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)'].search(data__producer):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".producer must match pattern ^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)", value=data__producer, name="" + (name_prefix or "data") + ".producer", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='pattern'))
         if "traceId" in data_keys:
             data_keys.remove("traceId")
             data__traceId = data["traceId"]
-            try:
-                validate_https___schemas_goodgo_dev_contracts_events_envelope_schema_json__definitions_traceid(data__traceId, custom_formats, (name_prefix or "data") + ".traceId")
-            except JsonSchemaValuesException as e:
-                errors.extend(e.errors)
+            if not isinstance(data__traceId, (str)):
+                errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".traceId must be string", value=data__traceId, name="" + (name_prefix or "data") + ".traceId", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='type'))
+            if isinstance(data__traceId, str):
+                if not REGEX_PATTERNS['^[0-9a-f]{32}$(?!\\n)'].search(data__traceId):
+                    errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".traceId must match pattern ^[0-9a-f]{32}$(?!\\n)", value=data__traceId, name="" + (name_prefix or "data") + ".traceId", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='pattern'))
         if "payload" in data_keys:
             data_keys.remove("payload")
             data__payload = data["payload"]
             if not isinstance(data__payload, (dict)):
                 errors.append(JsonSchemaValueException("" + (name_prefix or "data") + ".payload must be object", value=data__payload, name="" + (name_prefix or "data") + ".payload", definition={'title': 'EventPayload', 'type': 'object'}, rule='type'))
         if data_keys:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/envelope.schema.json', 'title': 'EventEnvelope', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'additionalProperties': False, 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'EventPayload', 'type': 'object'}}, 'definitions': {'SchemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'EventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'EventType': {'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, 'Producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'TraceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}}}, rule='additionalProperties'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_envelope_schema_json__definitions_traceid(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^[0-9a-f]{32}$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[0-9a-f]{32}$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_envelope_schema_json__definitions_producer(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='type'))
-    if isinstance(data, str):
-        data_len = len(data)
-        if data_len > 64:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be shorter than or equal to 64 characters", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='maxLength'))
-        if not REGEX_PATTERNS['^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_common_schema_json__definitions_utctimestamp(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_envelope_schema_json__definitions_eventtype(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, rule='type'))
-    if isinstance(data, str):
-        data_len = len(data)
-        if data_len > 64:
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be shorter than or equal to 64 characters", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, rule='maxLength'))
-        if not REGEX_PATTERNS['^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_envelope_schema_json__definitions_eventid(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (str)):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='type'))
-    if isinstance(data, str):
-        if not REGEX_PATTERNS['^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)'].search(data):
-            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, rule='pattern'))
-    if errors: raise JsonSchemaValuesException(errors)
-    return data
-
-def validate_https___schemas_goodgo_dev_contracts_events_envelope_schema_json__definitions_schemaversion(data, custom_formats={}, name_prefix=None):
-    errors = []
-    if not isinstance(data, (int)) and not (isinstance(data, float) and data.is_integer()) or isinstance(data, bool):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be integer", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='type'))
-    if not (isinstance(data, (int, float)) and not isinstance(data, bool) and data == 1):
-        errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must be same as const definition: 1", value=data, name="" + (name_prefix or "data") + "", definition={'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, rule='const'))
+            errors.append(JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'https://schemas.goodgo.dev/contracts-events/envelope.schema.json', 'title': 'EventEnvelope', 'type': 'object', 'required': ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'], 'additionalProperties': False, 'properties': {'schemaVersion': {'title': 'SchemaVersion', 'type': 'integer', 'const': 1}, 'eventId': {'title': 'EventId', 'type': 'string', 'pattern': '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$(?!\\n)', 'examples': ['019abc3e-5f2a-7c41-8d3e-2b6f9a0c1d4e']}, 'eventType': {'title': 'EventType', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$(?!\\n)', 'examples': ['payment.completed']}, 'occurredAt': {'title': 'UtcTimestamp', 'type': 'string', 'pattern': '^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)', 'examples': ['2026-11-27T14:03:21.123Z']}, 'producer': {'title': 'Producer', 'type': 'string', 'maxLength': 64, 'pattern': '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$(?!\\n)', 'examples': ['api']}, 'traceId': {'title': 'TraceId', 'type': 'string', 'pattern': '^[0-9a-f]{32}$(?!\\n)', 'examples': ['4bf92f3577b34da6a3ce929d0e0e4736']}, 'payload': {'title': 'EventPayload', 'type': 'object'}}}, rule='additionalProperties'))
     if errors: raise JsonSchemaValuesException(errors)
     return data
 

@@ -1,0 +1,104 @@
+"""Python side of npm run bench: prints the rows of the benchmark table as JSON.
+
+Each comparison runs in this one process, in interleaved rounds (shuffled order each round), and
+takes the median per contender, as bench/harness.ts does on the TypeScript side.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import uuid6
+import uuid_utils
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from goodgo_contracts_events import create_envelope, uuidv7, validate_envelope
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def compare(contenders: dict[str, Callable[[], Any]], rounds: int, batch: int) -> dict[str, float]:
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    names = list(contenders)
+    for r in range(-2, rounds):
+        random.shuffle(names)
+        for name in names:
+            fn = contenders[name]
+            start = time.perf_counter_ns()
+            for _ in range(batch):
+                fn()
+            if r >= 0:
+                samples[name].append((time.perf_counter_ns() - start) / batch)
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def ns(v: float) -> str:
+    return f"{v / 1000:.2f} µs" if v >= 1000 else f"{v:.0f} ns"
+
+
+def main() -> None:
+    rows: list[dict[str, Any]] = []
+    event = create_envelope(
+        "payment.completed",
+        {"paymentId": "pay_01JDQ7ZK3M8V", "orderId": "ord_9f8e7d6c", "amount": 1250000, "currency": "VND", "gateway": "stripe",
+         "method": "card", "gatewayReference": "pi_3QJ8Zt2eZvKYlo2C1a2b3c4d", "completedAt": "2026-11-27T09:11:44.903Z"},
+        producer="payments-service",
+        trace_id="4bf92f3577b34da6a3ce929d0e0e4736",
+    )
+    text = json.dumps(event)
+    schemas = [json.loads(p.read_text()) for p in (ROOT / "schemas").rglob("*.schema.json")]
+    registry: Registry[Any] = Registry().with_resources((s["$id"], Resource.from_contents(s, default_specification=DRAFT7)) for s in schemas)
+    reference = Draft7Validator(registry["https://schemas.goodgo.dev/contracts-events/events/payment.completed.schema.json"].contents, registry=registry)
+    assert reference.is_valid(event) and validate_envelope(event).ok
+
+    m = compare(
+        {
+            "validate": lambda: validate_envelope(event),
+            "validate-producer": lambda: validate_envelope(event, "producer"),
+            "loads": lambda: json.loads(text),
+            "jsonschema": lambda: reference.is_valid(event),
+        },
+        rounds=15,
+        batch=5_000,
+    )
+    slower = max(m["validate"], m["validate-producer"])
+    ratio = slower / m["loads"]
+    rows.append({"measure": "Python `validate_envelope` (payment.completed) vs `json.loads` of it (time ratio, slower mode)",
+                 "figure": f"{ratio:.2f}x (consumer {ns(m['validate'])}, producer {ns(m['validate-producer'])}, json.loads {ns(m['loads'])})",
+                 "target": "≤ 2.5x", "met": ratio <= 2.5})
+    speedup = m["jsonschema"] / slower
+    rows.append({"measure": "Python `validate_envelope` vs a reused `jsonschema` Draft7Validator (speed-up)",
+                 "figure": f"{speedup:.1f}x faster (jsonschema {ns(m['jsonschema'])})", "target": "≥ 10x", "met": speedup >= 10})
+
+    u = compare(
+        {
+            "uuidv7": uuidv7,
+            "uuid4": uuid.uuid4,
+            "str-uuid4": lambda: str(uuid.uuid4()),
+            "uuid6": lambda: str(uuid6.uuid7()),
+            "uuid_utils": lambda: str(uuid_utils.uuid7()),
+        },
+        rounds=15,
+        batch=20_000,
+    )
+    ratio = u["uuidv7"] / u["uuid4"]
+    rows.append({"measure": "Python `uuidv7()` (a str) vs `uuid.uuid4()` (a UUID object) (time ratio)",
+                 "figure": f"{ratio:.2f}x ({ns(u['uuidv7'])} vs {ns(u['uuid4'])}; `str(uuid4())` {ns(u['str-uuid4'])})",
+                 "target": "≤ 1.00x", "met": ratio <= 1})
+    rows.append({"measure": "Python `uuidv7()` vs `uuid6.uuid7()` and Rust-backed `uuid_utils.uuid7()`, each as a str",
+                 "figure": f"ours {ns(u['uuidv7'])}, uuid6 {ns(u['uuid6'])}, uuid_utils {ns(u['uuid_utils'])}", "target": "—", "met": True})
+    json.dump(rows, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
