@@ -111,6 +111,20 @@ const event = createEnvelope(
   rows.push({ measure: "`import` + first validation, above a bare `node -e ''`", figure: `+${above.toFixed(1)} ms (${pkg.toFixed(1)} vs ${bare.toFixed(1)} ms; an empty ES module: ${emptyModule.toFixed(1)} ms)`, target: '≤ +5 ms', met: above <= 5 });
 }
 
+// --- npm run docs -------------------------------------------------------------------------------
+// The whole command as a user runs it (tsx start-up included), median of 5 runs.
+{
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'docs.ts')], { cwd: ROOT, stdio: 'ignore' });
+    if (r.status !== 0) throw new Error('bench: npm run docs failed');
+    times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  const t = median(times);
+  rows.push({ measure: '`npm run docs` (docs/index.html and docs/events.md), wall time', figure: `${t.toFixed(1)} s`, target: '≤ 5 s', met: t <= 5 });
+}
+
 // --- Python ---------------------------------------------------------------------------------------
 // bench/python_bench.py measures the Python package the same way, in its own process (the venv).
 {

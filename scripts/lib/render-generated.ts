@@ -3,6 +3,7 @@ import { renderModels } from './render-models.js';
 import { renderEventTypes } from './render-event-types.js';
 import { compileValidators } from './render-validators.js';
 import { renderPython } from './render-python.js';
+import { renderDocsMarkdown } from './render-docs-markdown.js';
 
 /**
  * The folders whose every file is generated: a file there that the contract no longer produces
@@ -27,6 +28,7 @@ export async function renderGenerated(root: string): Promise<Map<string, string>
     ['generated/event-types.ts', renderEventTypes(contract)],
     ['generated/validators.js', js],
     ['generated/validators.d.ts', dts],
+    ['docs/events.md', renderDocsMarkdown(contract)],
     ...(await renderPython(contract, hints)),
   ]);
 }
