@@ -12,6 +12,16 @@ export const EVENT_STREAM_KEYS = {
   'payment.completed': 'events:payment.completed',
 } as const;
 
+/**
+ * Where each event type stands (`x-lifecycle` in asyncapi.yaml). Until a type is `enforced`,
+ * consumer-mode validation reports a payload that fails its schema as warnings, not a rejection.
+ */
+export const EVENT_LIFECYCLE = {
+  'kyc.verified': 'dual-publish',
+  'listing.approved': 'dual-publish',
+  'payment.completed': 'dual-publish',
+} as const;
+
 /** The payload model of each event type. */
 export interface EventPayloadMap {
   'kyc.verified': KycVerifiedPayload;

@@ -1,5 +1,5 @@
 import { patternHints, validators, type CompiledValidator } from '../generated/validators.js';
-import { EVENT_TYPES, type KnownEvent } from './event-types.js';
+import { EVENT_LIFECYCLE, EVENT_TYPES, type EventType, type KnownEvent } from './event-types.js';
 import type { EventEnvelope } from './envelope.js';
 import { EventValidationError, type ValidationIssue } from './errors.js';
 import { issueMessage } from './issue-message.js';
@@ -29,6 +29,12 @@ export type ValidationMode = 'producer' | 'consumer';
 export interface ValidateOptions {
   /** Default `'consumer'`. */
   readonly mode?: ValidationMode;
+  /**
+   * `'contract'` (the default): each type's `x-lifecycle` applies; in consumer mode a `draft` or
+   * `dual-publish` type whose payload fails its schema is accepted as `known: false` with the
+   * problems in `warnings`. `'enforce-all'`: every known type is held to its schema, as if enforced.
+   */
+  readonly lifecycle?: 'contract' | 'enforce-all';
 }
 
 /**
@@ -41,8 +47,8 @@ export interface ValidateOptions {
  * else skip(result.event); // EventEnvelope<Record<string, unknown>>, payload unchecked
  */
 export type ValidationResult =
-  | { readonly ok: true; readonly known: true; readonly event: KnownEvent }
-  | { readonly ok: true; readonly known: false; readonly event: EventEnvelope<Record<string, unknown>> }
+  | { readonly ok: true; readonly known: true; readonly event: KnownEvent; readonly warnings: readonly ValidationIssue[] }
+  | { readonly ok: true; readonly known: false; readonly event: EventEnvelope<Record<string, unknown>>; readonly warnings: readonly ValidationIssue[] }
   | { readonly ok: false; readonly errors: readonly ValidationIssue[] };
 
 /**
@@ -70,7 +76,14 @@ export function validateEnvelope(input: unknown, options: ValidateOptions = {}):
     const eventType = isRecord(input) ? input['eventType'] : undefined;
     const typed = typeof eventType === 'string' ? set.events.get(eventType) : undefined;
     if (typed !== undefined) {
-      return typed(input) ? { ok: true, known: true, event: input as KnownEvent } : fail(issuesOf(typed));
+      if (typed(input)) return { ok: true, known: true, event: input as KnownEvent, warnings: NONE };
+      const errors = issuesOf(typed);
+      // Not enforced yet (x-lifecycle): a consumer takes the envelope, the payload's problems are warnings.
+      if (mode === 'consumer' && options?.lifecycle !== 'enforce-all' && TOLERATED.has(EVENT_LIFECYCLE[eventType as EventType])) {
+        if (!set.envelope(input)) return fail(issuesOf(set.envelope));
+        return { ok: true, known: false, event: input as EventEnvelope<Record<string, unknown>>, warnings: errors };
+      }
+      return fail(errors);
     }
     const envelopeOk = set.envelope(input);
     const errors = envelopeOk ? [] : issuesOf(set.envelope);
@@ -78,7 +91,7 @@ export function validateEnvelope(input: unknown, options: ValidateOptions = {}):
       errors.push(unknownEventType(eventType));
     }
     if (errors.length > 0) return fail(errors);
-    return { ok: true, known: false, event: input as EventEnvelope<Record<string, unknown>> };
+    return { ok: true, known: false, event: input as EventEnvelope<Record<string, unknown>>, warnings: NONE };
   } catch (e) {
     // Only hostile inputs get here (a getter or Proxy that throws): report, never rethrow.
     return fail([{ instancePath: '', schemaPath: '', keyword: 'exception', params: {}, message: `could not be read: ${describe(e)}` }]);
@@ -134,6 +147,9 @@ export function parseEnvelope(raw: string | Uint8Array, options: ValidateOptions
 let utf8: InstanceType<typeof TextDecoder> | undefined;
 
 const fail = (errors: ValidationIssue[]): ValidationResult => ({ ok: false, errors });
+const NONE: readonly ValidationIssue[] = Object.freeze([]);
+/** Lifecycle states in which consumers do not hard-fail on a payload. */
+const TOLERATED: ReadonlySet<string> = new Set(['draft', 'dual-publish']);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

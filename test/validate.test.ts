@@ -66,7 +66,8 @@ describe('validateEnvelope', () => {
     for (const input of inputs) {
       for (const mode of MODES) {
         expect(() => validateEnvelope(input, { mode })).not.toThrow();
-        expect(validateEnvelope(input, { mode }).ok).toBe(false);
+        // Held to the schemas: under x-lifecycle a consumer may accept the cyclic payload unchecked.
+        expect(validateEnvelope(input, { mode, lifecycle: 'enforce-all' }).ok).toBe(false);
       }
     }
     expect(validateEnvelope(throwing)).toMatchObject({ ok: false, errors: [{ keyword: 'exception', message: 'could not be read: boom' }] });

@@ -11,12 +11,13 @@ VECTORS_DIR = REPO / "test" / "vectors"
 
 
 def load_vectors() -> list[tuple[str, str, str, dict[str, Any]]]:
-    """(file, group description, mode, case) for every case of every vector file."""
+    """(file, group description, mode, case) for every case of every vector file; the group's
+    lifecycle setting is copied into each case as ``lifecycle``."""
     cases = []
     for path in sorted(VECTORS_DIR.glob("*.json")):
         for group in json.loads(path.read_text(encoding="utf-8")):
             for case in group["tests"]:
-                cases.append((path.name, group["description"], group["mode"], case))
+                cases.append((path.name, group["description"], group["mode"], {**case, "lifecycle": group["lifecycle"]}))
     return cases
 
 

@@ -24,6 +24,28 @@ export interface ContractEventType {
   readonly payloadSchema: { readonly id: string; readonly title: string };
   /** The message examples' payloads (whole envelopes). */
   readonly examples: readonly { readonly name: string; readonly payload: unknown }[];
+  /** Where the type stands: the message's `x-lifecycle`, as written (checked by `npm run check`). */
+  readonly lifecycle: Lifecycle;
+}
+
+/** The lifecycle states of an event type, in order. */
+export const LIFECYCLE_STATES = ['draft', 'dual-publish', 'enforced', 'deprecated'] as const;
+export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
+
+/** A message's `x-lifecycle`: its state and the dates and replacement that go with it. */
+export interface Lifecycle {
+  readonly state: LifecycleState;
+  readonly dualPublishSince?: string;
+  readonly enforcedSince?: string;
+  readonly deprecatedSince?: string;
+  readonly replacement?: string;
+}
+
+/** A retired event type name, kept so it is never reused. */
+export interface ReservedEventType {
+  readonly name: string;
+  readonly retired?: string;
+  readonly reason?: string;
 }
 
 /** The whole contract, loaded and cross-checked. */
@@ -35,6 +57,8 @@ export interface Contract {
   readonly envelopeSchemaId: string;
   /** Sorted by event type. */
   readonly eventTypes: readonly ContractEventType[];
+  /** The document's `x-reserved-event-types`. */
+  readonly reserved: readonly ReservedEventType[];
 }
 
 export type JsonObject = { [key: string]: unknown };
@@ -148,6 +172,15 @@ export async function loadContract(root: string): Promise<Contract> {
       problems.push(new ContractError({ file: eventFile.file, pointer: '/properties/payload/$ref', message: `must be "../payloads/${key}.schema.json"`, fix: 'point payload at the payload schema of the same event type' }));
     }
     const examples = Array.isArray(message['examples']) ? message['examples'] : [];
+    const rawLifecycle = message['x-lifecycle'];
+    const state = isObject(rawLifecycle) ? rawLifecycle['state'] : undefined;
+    if (!LIFECYCLE_STATES.includes(state as LifecycleState)) {
+      problem(mAt('x-lifecycle'), `x-lifecycle.state is ${JSON.stringify(state)}`, `give the message x-lifecycle with state one of ${LIFECYCLE_STATES.join(', ')} (a new type starts as draft or dual-publish)`);
+    }
+    const dateOf = (key: string): string | undefined => (isObject(rawLifecycle) && rawLifecycle[key] !== undefined ? String(rawLifecycle[key]) : undefined);
+    const lifecycle: Lifecycle = Object.fromEntries(
+      Object.entries({ state, dualPublishSince: dateOf('dualPublishSince'), enforcedSince: dateOf('enforcedSince'), deprecatedSince: dateOf('deprecatedSince'), replacement: dateOf('replacement') }).filter(([, v]) => v !== undefined),
+    ) as unknown as Lifecycle;
     if (examples.length === 0) problem(mAt('examples'), 'no example', 'add at least one example whose payload is a whole, valid envelope');
     eventTypes.push({
       eventType: key,
@@ -158,6 +191,7 @@ export async function loadContract(root: string): Promise<Contract> {
         name: isObject(e) && typeof e['name'] === 'string' ? e['name'] : `#${i}`,
         payload: isObject(e) ? e['payload'] : undefined,
       })),
+      lifecycle,
     });
   }
 
@@ -172,7 +206,11 @@ export async function loadContract(root: string): Promise<Contract> {
   if (problems.length > 0) throw new ContractErrors(problems);
 
   eventTypes.sort((a, b) => (a.eventType < b.eventType ? -1 : a.eventType > b.eventType ? 1 : 0));
-  return { root, document, schemas, envelopeSchemaId: String(envelope.schema['$id']), eventTypes };
+  const rawReserved = raw['x-reserved-event-types'];
+  const reserved: ReservedEventType[] = Array.isArray(rawReserved)
+    ? rawReserved.filter(isObject).map((r) => ({ name: String(r['name']), ...(r['retired'] !== undefined ? { retired: String(r['retired']) } : {}), ...(r['reason'] !== undefined ? { reason: String(r['reason']) } : {}) }))
+    : [];
+  return { root, document, schemas, envelopeSchemaId: String(envelope.schema['$id']), eventTypes, reserved };
 }
 
 function unparsable(): ContractError {

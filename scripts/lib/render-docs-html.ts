@@ -1,11 +1,33 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { stringify } from '@asyncapi/parser';
+import path from 'node:path';
+import { Parser, stringify, type AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import { parseDocument } from 'yaml';
 import type { Contract } from './load-contract.js';
+import { lifecycleLabel } from './lifecycle-label.js';
 
 // The component and React are CommonJS; one require() keeps React a single instance for SSR.
 const require = createRequire(import.meta.url);
+
+/**
+ * The document as the page shows it: each message tagged with its lifecycle state, which the
+ * component renders (it does not render `x-` extensions). Derived here, so asyncapi.yaml keeps the
+ * state in one place (`x-lifecycle`).
+ */
+async function withLifecycleTags(contract: Contract): Promise<AsyncAPIDocumentInterface> {
+  const file = path.join(contract.root, 'asyncapi.yaml');
+  const yaml = parseDocument(await readFile(file, 'utf8'));
+  for (const t of contract.eventTypes) {
+    const at = ['components', 'messages', t.eventType, 'tags'];
+    const tags = (yaml.getIn(at) as { toJSON(): unknown } | undefined)?.toJSON();
+    yaml.setIn(at, [...(Array.isArray(tags) ? tags : []), { name: lifecycleLabel(t.lifecycle), description: 'Where this event type stands (x-lifecycle in asyncapi.yaml).' }]);
+  }
+  // The same source path, so the $refs resolve as they do for the contract itself.
+  const { document } = await new Parser().parse(yaml.toString(), { source: file });
+  if (document === undefined) throw new Error('internal: the document with lifecycle tags no longer parses');
+  return document;
+}
 
 /**
  * Renders the AsyncAPI document as one self-contained HTML page with AsyncAPI's own React
@@ -31,8 +53,9 @@ export async function renderDocsHtml(contract: Contract): Promise<string> {
     expand: { messageExamples: true },
     sidebar: { showOperations: 'byDefault', showServers: 'byDefault' },
   } as const;
-  const body = renderToString(React.createElement(AsyncApiComponentWP, { schema: contract.document, config }));
-  const serialized = stringify(contract.document);
+  const document = await withLifecycleTags(contract);
+  const body = renderToString(React.createElement(AsyncApiComponentWP, { schema: document, config }));
+  const serialized = stringify(document);
   if (serialized === undefined) throw new Error('internal: @asyncapi/parser could not stringify the document');
 
   // Inside <script>, "</script" would end the element early; "\u003c" is the same character in JS.
@@ -53,7 +76,7 @@ export async function renderDocsHtml(contract: Contract): Promise<string> {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const info = contract.document.info();
+  const info = document.info();
   const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return [
     '<!DOCTYPE html>',

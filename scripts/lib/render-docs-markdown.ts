@@ -1,4 +1,5 @@
 import type { Contract, JsonObject } from './load-contract.js';
+import { lifecycleLabel } from './lifecycle-label.js';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -39,7 +40,7 @@ export function renderDocsMarkdown(contract: Contract): string {
     if (!message) continue;
     const payload = message.payload()?.json() as JsonObject | undefined;
     out.push(`## ${t.eventType}`, '', `**${message.title() ?? t.eventType}**: ${message.summary() ?? ''}`, '');
-    out.push(`- Stream key: \`${t.streamKey}\``, `- Producers send it with operation \`${t.eventType}\` (\`send\`)`, `- Model: \`${t.eventSchema.title}\`, payload \`${t.payloadSchema.title}\``, '');
+    out.push(`- Stream key: \`${t.streamKey}\``, `- Producers send it with operation \`${t.eventType}\` (\`send\`)`, `- Model: \`${t.eventSchema.title}\`, payload \`${t.payloadSchema.title}\``, `- ${lifecycleLabel(t.lifecycle).replace(/^lifecycle/, 'Lifecycle')}`, '');
     if (message.description()) out.push(message.description()!.trim(), '');
     out.push('| field | type | required | description | constraints |', '| --- | --- | --- | --- | --- |');
     for (const row of payload ? fieldRows(payload, '', true, formats) : []) {

@@ -16,12 +16,16 @@ export interface VectorCase {
   readonly errors?: readonly ExpectedError[];
   /** For a valid case: whether the event type is known to the contract. */
   readonly known?: boolean;
+  /** For a valid case: warnings that must be among the reported ones. */
+  readonly warnings?: readonly ExpectedError[];
 }
 
 /** A group of cases validated in one mode. */
 export interface VectorGroup {
   readonly description: string;
   readonly mode: 'producer' | 'consumer';
+  /** `contract` honours each type's x-lifecycle; `enforce-all` holds every known type to its schema. */
+  readonly lifecycle: 'contract' | 'enforce-all';
   readonly tests: readonly VectorCase[];
 }
 

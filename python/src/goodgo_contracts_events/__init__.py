@@ -9,11 +9,11 @@ the same verdict as the TypeScript package on every input (the shared vectors pr
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-from ._contract_data import EVENT_STREAM_KEYS, EVENT_TYPES, EventType
+from ._contract_data import EVENT_LIFECYCLE, EVENT_STREAM_KEYS, EVENT_TYPES, EventType
 from ._envelope import EVENT_ENVELOPE_SCHEMA_VERSION, NO_TRACE_ID, create_envelope, format_timestamp
 from ._errors import EventValidationError, ValidationIssue
 from ._uuid_v7 import UuidV7Generator, is_uuidv7, uuidv7, uuidv7_timestamp
-from ._validate import Mode, ValidationResult, parse_envelope, safe_parse_envelope, validate_envelope
+from ._validate import Lifecycle, Mode, ValidationResult, parse_envelope, safe_parse_envelope, validate_envelope
 from .models import EventEnvelope, KnownEvent
 
 
@@ -28,6 +28,7 @@ def contract_files() -> Traversable:
 
 __all__ = [
     "EVENT_ENVELOPE_SCHEMA_VERSION",
+    "EVENT_LIFECYCLE",
     "EVENT_STREAM_KEYS",
     "EVENT_TYPES",
     "NO_TRACE_ID",
@@ -35,6 +36,7 @@ __all__ = [
     "EventType",
     "EventValidationError",
     "KnownEvent",
+    "Lifecycle",
     "Mode",
     "UuidV7Generator",
     "ValidationIssue",

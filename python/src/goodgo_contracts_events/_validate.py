@@ -8,7 +8,7 @@ from typing import Any, Literal, NamedTuple, cast
 
 from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 
-from ._contract_data import EVENT_TYPES, PATTERN_HINTS
+from ._contract_data import EVENT_LIFECYCLE, EVENT_TYPES, PATTERN_HINTS
 from ._errors import EventValidationError, ValidationIssue
 from ._issue_message import issue_message
 from ._validators import ENVELOPE_VALIDATORS, EVENT_VALIDATORS
@@ -16,6 +16,12 @@ from .models import EventEnvelope, KnownEvent
 
 Mode = Literal["producer", "consumer"]
 """``producer``: closed, unknown event types and fields rejected. ``consumer`` (default): tolerant reader."""
+
+Lifecycle = Literal["contract", "enforce-all"]
+"""``contract`` (default): each type's x-lifecycle applies (until enforced, consumers get payload failures as
+warnings, with ``known=False``). ``enforce-all``: every known type is held to its schema."""
+
+_TOLERATED = frozenset({"draft", "dual-publish"})
 
 
 class ValidationResult(NamedTuple):
@@ -30,6 +36,7 @@ class ValidationResult(NamedTuple):
     event: KnownEvent | EventEnvelope | None
     known: bool
     errors: tuple[ValidationIssue, ...]
+    warnings: tuple[ValidationIssue, ...] = ()
 
     @property
     def known_event(self) -> KnownEvent | None:
@@ -108,7 +115,7 @@ def _unknown_event_type(event_type: str) -> ValidationIssue:
     )
 
 
-def validate_envelope(data: object, mode: Mode = "consumer") -> ValidationResult:
+def validate_envelope(data: object, mode: Mode = "consumer", lifecycle: Lifecycle = "contract") -> ValidationResult:
     """Validate an already-parsed event (e.g. from ``json.loads``); never raises, whatever the input.
 
     >>> validate_envelope({"eventType": "payment.completed"}).errors[0].keyword
@@ -132,11 +139,21 @@ def validate_envelope(data: object, mode: Mode = "consumer") -> ValidationResult
         typed = EVENT_VALIDATORS[mode].get(event_type) if isinstance(event_type, str) else None
         if typed is not None:
             errors = _run(typed, data)
-            return (
-                _fail(errors)
-                if errors
-                else ValidationResult(ok=True, event=cast(KnownEvent, data), known=True, errors=())
-            )
+            if not errors:
+                return ValidationResult(ok=True, event=cast(KnownEvent, data), known=True, errors=())
+            # Not enforced yet (x-lifecycle): a consumer takes the envelope, the payload's problems are warnings.
+            if (
+                mode == "consumer"
+                and lifecycle != "enforce-all"
+                and EVENT_LIFECYCLE.get(cast(Any, event_type)) in _TOLERATED
+            ):
+                envelope_errors = _run(envelope, data)
+                if envelope_errors:
+                    return _fail(envelope_errors)
+                return ValidationResult(
+                    ok=True, event=cast(EventEnvelope, data), known=False, errors=(), warnings=tuple(errors)
+                )
+            return _fail(errors)
         errors = _run(envelope, data)
         if mode == "producer" and isinstance(event_type, str) and not any(e.path == "/eventType" for e in errors):
             errors.append(_unknown_event_type(event_type))
@@ -152,7 +169,9 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def safe_parse_envelope(raw: bytes | bytearray | memoryview | str, mode: Mode = "consumer") -> ValidationResult:
+def safe_parse_envelope(
+    raw: bytes | bytearray | memoryview | str, mode: Mode = "consumer", lifecycle: Lifecycle = "contract"
+) -> ValidationResult:
     """Parse JSON (a str, or UTF-8 bytes as redis-py returns them) and validate, never raising.
 
     Bad UTF-8 is keyword ``encoding``, bad JSON keyword ``json``. A UTF-8 byte-order mark in bytes is
@@ -186,17 +205,19 @@ def safe_parse_envelope(raw: bytes | bytearray | memoryview | str, mode: Mode = 
         data = json.loads(text, parse_constant=_no_constants)
     except (ValueError, RecursionError) as e:
         return _fail([ValidationIssue(path="", keyword="json", message=f"is not valid JSON: {e}")])
-    return validate_envelope(data, mode)
+    return validate_envelope(data, mode, lifecycle)
 
 
-def parse_envelope(raw: bytes | bytearray | memoryview | str, mode: Mode = "consumer") -> KnownEvent | EventEnvelope:
+def parse_envelope(
+    raw: bytes | bytearray | memoryview | str, mode: Mode = "consumer", lifecycle: Lifecycle = "contract"
+) -> KnownEvent | EventEnvelope:
     """Parse and validate, returning the event; raises ``EventValidationError`` (a ``ValueError``) with every problem.
 
     >>> parse_envelope(b'{"schemaVersion": 1}')  # doctest: +SKIP
     Traceback (most recent call last):
     EventValidationError: invalid event: (root) must have required property "eventId"; ...
     """
-    result = safe_parse_envelope(raw, mode)
+    result = safe_parse_envelope(raw, mode, lifecycle)
     if not result.ok or result.event is None:
         raise EventValidationError(result.errors)
     return result.event
