@@ -17,7 +17,8 @@ def load_vectors() -> list[tuple[str, str, str, dict[str, Any]]]:
     for path in sorted(VECTORS_DIR.glob("*.json")):
         for group in json.loads(path.read_text(encoding="utf-8")):
             for case in group["tests"]:
-                cases.append((path.name, group["description"], group["mode"], {**case, "lifecycle": group["lifecycle"]}))
+                with_lifecycle = {**case, "lifecycle": group["lifecycle"]}
+                cases.append((path.name, group["description"], group["mode"], with_lifecycle))
     return cases
 
 

@@ -55,7 +55,8 @@ def reference_verdict(data: Any, mode: str, lifecycle: str) -> bool:
         return True
     if known:
         # A type not enforced yet: consumers take the envelope and warn about the payload.
-        tolerated = mode == "consumer" and lifecycle == "contract" and EVENT_LIFECYCLE[event_type] in ("draft", "dual-publish")
+        not_enforced = EVENT_LIFECYCLE[event_type] in ("draft", "dual-publish")
+        tolerated = mode == "consumer" and lifecycle == "contract" and not_enforced
         return tolerated and is_valid(ENVELOPE_ID, data, mode)
     # Unknown types: the envelope alone, and producers may only send known types.
     return mode == "consumer" and is_valid(ENVELOPE_ID, data, mode)
