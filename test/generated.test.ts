@@ -111,7 +111,7 @@ describe('the generator on a broken contract', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/generate.ts'), '--root', dir], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('error: asyncapi.yaml#/components/messages/payment.completed/examples/0/payload/payload/amount');
-    expect(run.stderr).toContain('  fix: make every example a whole envelope that validates in producer mode');
+    expect(run.stderr).toContain('; fix: make every example a whole envelope that validates in producer mode');
     expect(run.stderr).toContain('nothing was written');
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(readFileSync(path.join(dir, 'generated/models.ts'), 'utf8')).toBe(before + '// marker\n');

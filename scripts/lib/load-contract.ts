@@ -76,12 +76,14 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
  * Loads asyncapi.yaml and schemas/ from `root`, runs `@asyncapi/parser` on the document and
  * checks that every channel, operation, message and schema agrees on the event type.
  *
+ * `requireLifecycle: false` reads a contract from before `x-lifecycle` (every type enforced).
+ *
  * @throws {ContractErrors} listing every problem, each with file, JSON pointer and fix.
  * @example
  * const contract = await loadContract(process.cwd());
  * contract.eventTypes.map((t) => t.streamKey); // ['events:kyc.verified', ...]
  */
-export async function loadContract(root: string): Promise<Contract> {
+export async function loadContract(root: string, options: { requireLifecycle?: boolean } = {}): Promise<Contract> {
   const schemas = await readSchemas(root);
   const problems: ContractError[] = [];
   const raw = await readRawDocument(root);
@@ -174,12 +176,13 @@ export async function loadContract(root: string): Promise<Contract> {
     const examples = Array.isArray(message['examples']) ? message['examples'] : [];
     const rawLifecycle = message['x-lifecycle'];
     const state = isObject(rawLifecycle) ? rawLifecycle['state'] : undefined;
-    if (!LIFECYCLE_STATES.includes(state as LifecycleState)) {
+    if (!LIFECYCLE_STATES.includes(state as LifecycleState) && (options.requireLifecycle !== false || rawLifecycle !== undefined)) {
       problem(mAt('x-lifecycle'), `x-lifecycle.state is ${JSON.stringify(state)}`, `give the message x-lifecycle with state one of ${LIFECYCLE_STATES.join(', ')} (a new type starts as draft or dual-publish)`);
     }
     const dateOf = (key: string): string | undefined => (isObject(rawLifecycle) && rawLifecycle[key] !== undefined ? String(rawLifecycle[key]) : undefined);
+    // Contracts from before x-lifecycle (compat's base) had every type enforced.
     const lifecycle: Lifecycle = Object.fromEntries(
-      Object.entries({ state, dualPublishSince: dateOf('dualPublishSince'), enforcedSince: dateOf('enforcedSince'), deprecatedSince: dateOf('deprecatedSince'), replacement: dateOf('replacement') }).filter(([, v]) => v !== undefined),
+      Object.entries({ state: state ?? 'enforced', dualPublishSince: dateOf('dualPublishSince'), enforcedSince: dateOf('enforcedSince'), deprecatedSince: dateOf('deprecatedSince'), replacement: dateOf('replacement') }).filter(([, v]) => v !== undefined),
     ) as unknown as Lifecycle;
     if (examples.length === 0) problem(mAt('examples'), 'no example', 'add at least one example whose payload is a whole, valid envelope');
     eventTypes.push({

@@ -1,0 +1,59 @@
+import { dereference } from './dereference.js';
+import type { Contract, JsonObject } from './load-contract.js';
+import { diffSchemas, type Verdict } from './schema-diff.js';
+
+/** One row of the compat table. */
+export interface CompatRow {
+  /** The event type, or `(envelope)` for envelope.schema.json. */
+  readonly eventType: string;
+  readonly pointer: string;
+  readonly change: string;
+  readonly producers: Verdict;
+  readonly consumers: Verdict;
+  readonly reason: string;
+}
+
+/** Whether a row breaks anyone. */
+export const isBreaking = (row: CompatRow): boolean => row.producers === 'breaking' || row.consumers === 'breaking';
+
+function resolved(contract: Contract, id: string): JsonObject {
+  const byId = new Map(contract.schemas.map((s) => [String(s.schema['$id']), s.schema]));
+  const schema = byId.get(id);
+  if (!schema) throw new Error(`internal: no schema ${id}`);
+  return dereference(schema, id, byId);
+}
+
+/**
+ * Compares two versions of the contract: the envelope schema, and each event type's payload
+ * schema, judged for producers and consumers; event types removed (breaking, unless deprecated
+ * before and now reserved) or added (safe). A new major version of a type is a new type
+ * (`payment.completed_v2`), dual-published beside the old one: an addition, so it passes.
+ *
+ * @example
+ * const rows = compareContracts(baseContract, headContract);
+ * if (rows.some(isBreaking)) process.exitCode = 1;
+ */
+export function compareContracts(base: Contract, head: Contract): CompatRow[] {
+  const rows: CompatRow[] = [];
+  for (const c of diffSchemas(resolved(base, base.envelopeSchemaId), resolved(head, head.envelopeSchemaId))) rows.push({ eventType: '(envelope)', ...c });
+
+  const headTypes = new Map(head.eventTypes.map((t) => [t.eventType, t]));
+  const reserved = new Set(head.reserved.map((r) => r.name));
+  for (const b of base.eventTypes) {
+    const h = headTypes.get(b.eventType);
+    if (!h) {
+      const retired = b.lifecycle.state === 'deprecated' && reserved.has(b.eventType);
+      rows.push(retired
+        ? { eventType: b.eventType, pointer: '', change: 'event type retired', producers: 'safe', consumers: 'safe', reason: `deprecated${b.lifecycle.replacement ? ` for ${b.lifecycle.replacement}` : ''}, and now reserved` }
+        : { eventType: b.eventType, pointer: '', change: 'event type removed or renamed', producers: 'breaking', consumers: 'breaking', reason: `its stream ${b.streamKey} and everyone on it lose it: deprecate it with a replacement first, then retire it into x-reserved-event-types` });
+      continue;
+    }
+    for (const c of diffSchemas(resolved(base, b.payloadSchema.id), resolved(head, h.payloadSchema.id), '/payload')) rows.push({ eventType: b.eventType, ...c });
+  }
+  for (const h of head.eventTypes) {
+    if (!base.eventTypes.some((b) => b.eventType === h.eventType)) {
+      rows.push({ eventType: h.eventType, pointer: '', change: 'event type added', producers: 'safe', consumers: 'safe', reason: `a new stream ${h.streamKey}; tolerant consumers accept it unchecked until they upgrade` });
+    }
+  }
+  return rows;
+}

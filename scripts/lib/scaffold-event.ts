@@ -1,0 +1,122 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { uuidv7 } from '../../src/uuid-v7.js';
+import { ContractError, ContractErrors } from './contract-error.js';
+import { eventTypeNameProblem } from './event-type-name.js';
+import { writeGenerated } from './write-generated.js';
+
+const ID_BASE = 'https://schemas.goodgo.dev/contracts-events/';
+
+/** `order.shipped` -> `OrderShipped`. */
+const pascal = (eventType: string): string =>
+  eventType.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+
+/**
+ * Adds a new event type to the contract at `root`: its payload schema (a stub whose description
+ * and fields are left for a human), its event schema, channel, send operation and message (in
+ * `draft`, with a valid example), then regenerates. `npm run check` afterwards fails only on the
+ * placeholders, each named. An invalid or taken name is refused with the rule it breaks.
+ *
+ * @throws {ContractErrors} for a bad or existing name; nothing is written then.
+ * @example
+ * await scaffoldEvent(process.cwd(), 'order.shipped', { producer: 'api' });
+ */
+export async function scaffoldEvent(root: string, eventType: string, options: { producer: string; today?: Date }): Promise<string[]> {
+  const refuse = (message: string, fix: string): never => {
+    throw new ContractErrors([new ContractError({ file: 'asyncapi.yaml', pointer: '/channels', message, fix })]);
+  };
+  const problem = eventTypeNameProblem(eventType);
+  if (problem) refuse(problem, 'choose a name <aggregate>.<past-tense-verb>, lowercase snake_case, e.g. order.shipped');
+
+  const file = path.join(root, 'asyncapi.yaml');
+  const doc = parseDocument(await readFile(file, 'utf8'));
+  const reserved = (doc.get('x-reserved-event-types') as { toJSON(): unknown } | undefined)?.toJSON();
+  if (Array.isArray(reserved) && reserved.some((r) => typeof r === 'object' && r !== null && (r as { name?: unknown }).name === eventType)) {
+    refuse(`"${eventType}" is reserved: a retired name is never reused`, 'choose a new name, e.g. with a _v2 suffix');
+  }
+  if (doc.hasIn(['channels', eventType]) || existsSync(path.join(root, 'schemas', 'payloads', `${eventType}.schema.json`))) {
+    refuse(`"${eventType}" already exists`, 'edit the existing event type, or choose another name');
+  }
+
+  const name = pascal(eventType);
+  const payloadSchema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `${ID_BASE}payloads/${eventType}.schema.json`,
+    title: `${name}Payload`,
+    description: `TODO: what happened (${eventType}), and what consumers do with it.`,
+    type: 'object',
+    required: [],
+    additionalProperties: false,
+    properties: {},
+  };
+  const eventSchema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `${ID_BASE}events/${eventType}.schema.json`,
+    title: `${name}Event`,
+    description: `The envelope of a ${eventType} event. The envelope properties are the ones of envelope.schema.json, by $ref; eventType is pinned and payload is the type's own schema.`,
+    type: 'object',
+    required: ['schemaVersion', 'eventId', 'eventType', 'occurredAt', 'producer', 'traceId', 'payload'],
+    additionalProperties: false,
+    properties: {
+      schemaVersion: { $ref: '../envelope.schema.json#/definitions/SchemaVersion' },
+      eventId: { $ref: '../envelope.schema.json#/definitions/EventId' },
+      eventType: { description: `Always ${eventType}.`, type: 'string', const: eventType },
+      occurredAt: { $ref: '../common.schema.json#/definitions/UtcTimestamp' },
+      producer: { $ref: '../envelope.schema.json#/definitions/Producer' },
+      traceId: { $ref: '../envelope.schema.json#/definitions/TraceId' },
+      payload: { $ref: `../payloads/${eventType}.schema.json` },
+    },
+  };
+  const streamKey = `events:${eventType}`;
+  const readable = eventType.replace(/[._]/g, ' ');
+  doc.setIn(['channels', eventType], doc.createNode({
+    address: streamKey,
+    title: `${eventType} stream`,
+    summary: `TODO: one line on what happened.`,
+    description: `Redis stream \`${streamKey}\`.`,
+    servers: [{ $ref: '#/servers/redis' }],
+    messages: { [eventType]: { $ref: `#/components/messages/${eventType}` } },
+  }));
+  doc.setIn(['operations', eventType], doc.createNode({
+    action: 'send',
+    title: `Publish ${eventType}`,
+    summary: 'TODO: which service publishes it, and when.',
+    channel: { $ref: `#/channels/${eventType}` },
+    messages: [{ $ref: `#/channels/${eventType}/messages/${eventType}` }],
+  }));
+  const today = (options.today ?? new Date()).toISOString().slice(0, 10);
+  doc.setIn(['components', 'messages', eventType], doc.createNode({
+    name: eventType,
+    'x-lifecycle': { state: 'draft' },
+    title: readable.charAt(0).toUpperCase() + readable.slice(1),
+    summary: 'TODO: one line on what happened.',
+    description: 'TODO: when it is published and what consumers do with it.',
+    contentType: 'application/json',
+    payload: { $ref: `./schemas/events/${eventType}.schema.json` },
+    examples: [{
+      name: 'minimal',
+      summary: 'TODO: a realistic example, once the payload has its fields.',
+      payload: {
+        schemaVersion: 1,
+        eventId: uuidv7(),
+        eventType,
+        occurredAt: `${today}T00:00:00.000Z`,
+        producer: options.producer,
+        traceId: '00000000000000000000000000000000',
+        payload: {},
+      },
+    }],
+  }));
+
+  const written = [
+    `schemas/payloads/${eventType}.schema.json`,
+    `schemas/events/${eventType}.schema.json`,
+  ];
+  await writeFile(path.join(root, written[0]!), `${JSON.stringify(payloadSchema, null, 2)}\n`);
+  await writeFile(path.join(root, written[1]!), `${JSON.stringify(eventSchema, null, 2)}\n`);
+  await writeFile(file, doc.toString({ lineWidth: 0 }));
+  await writeGenerated(root);
+  return [...written, 'asyncapi.yaml'];
+}

@@ -1,0 +1,151 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventTypeNameProblem, isPastTense } from '../scripts/lib/event-type-name.ts';
+import { lintContract } from '../scripts/lib/lint-contract.ts';
+import { loadContract } from '../scripts/lib/load-contract.ts';
+import { ROOT } from './support/contract-examples.ts';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A copy of the contract and its generated TypeScript, with `edit` applied to one file's text. */
+function fixture(edits: Record<string, (text: string) => string> = {}): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'check-'));
+  dirs.push(dir);
+  for (const entry of ['asyncapi.yaml', 'schemas', 'generated']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const [file, edit] of Object.entries(edits)) {
+    const at = path.join(dir, file);
+    const before = readFileSync(at, 'utf8');
+    const after = edit(before);
+    if (after === before) throw new Error(`fixture: the edit of ${file} changed nothing`);
+    writeFileSync(at, after);
+  }
+  return dir;
+}
+const lint = async (dir: string, today = new Date('2026-11-27T12:00:00Z')): Promise<string[]> =>
+  (await lintContract(await loadContract(dir), { today })).map((p) => p.message);
+const editJson = (mutate: (schema: Record<string, any>) => void) => (text: string): string => {
+  const schema = JSON.parse(text) as Record<string, any>;
+  mutate(schema);
+  return JSON.stringify(schema, null, 2);
+};
+const CHECK = path.join(ROOT, 'scripts/check.ts');
+const NEW = path.join(ROOT, 'scripts/new-event.ts');
+const run = (script: string, ...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8' });
+
+describe('npm run check', () => {
+  it('is clean on the contract as committed', async () => {
+    expect(await lint(ROOT, new Date())).toEqual([]);
+    const cli = run(CHECK);
+    expect(cli.status, cli.stderr).toBe(0);
+  });
+
+  it('refuses unportable patterns, naming the construct', async () => {
+    const dir = fixture({ 'schemas/payloads/payment.completed.schema.json': (t) => t.replace('"^[A-Z]{3}$(?!\\\\n)"', '"^\\\\w{3}$(?!\\\\n)"') });
+    expect((await lint(dir)).join('\n')).toMatch(/payloads\/payment\.completed\.schema\.json#\/properties\/currency\/pattern: pattern \^\\w\{3\}\$\(\?!\\n\): \\d, \\w, \\s and \\b match non-ASCII/);
+  });
+
+  it('refuses a bare $ that lets a trailing newline through in Python', async () => {
+    const dir = fixture({ 'schemas/payloads/payment.completed.schema.json': (t) => t.replace('"^[A-Z]{3}$(?!\\\\n)"', '"^[A-Z]{3}$"') });
+    expect((await lint(dir)).join('\n')).toContain('pattern ^[A-Z]{3}$ is not anchored as ^...$(?!\\n)');
+  });
+
+  it('refuses a pattern that backtracks catastrophically (recheck finds the attack)', async () => {
+    const dir = fixture({ 'schemas/payloads/listing.approved.schema.json': (t) => t.replace('"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\\\n)"', '"^(?:[a-z]+)*/$(?!\\\\n)"') });
+    expect((await lint(dir)).join('\n')).toMatch(/backtracks catastrophically \(exponential; attack/);
+  });
+
+  it('wants a description on every property and a title on every object and enum', async () => {
+    const dir = fixture({
+      'schemas/payloads/kyc.verified.schema.json': editJson((s) => {
+        delete s['properties']['userId']['description'];
+        delete s['properties']['level']['title'];
+      }),
+    });
+    const problems = await lint(dir);
+    expect(problems).toContain('schemas/payloads/kyc.verified.schema.json#/properties/userId: a property without a description');
+    expect(problems).toContain('schemas/payloads/kyc.verified.schema.json#/properties/level: an object or enum without a title');
+  });
+
+  it('refuses enforced before 14 days of dual-publishing, and accepts it after', async () => {
+    const enforce = (since: string, enforced: string) => (t: string): string =>
+      t.replace("x-lifecycle:\n        state: dual-publish\n        dualPublishSince: '2026-11-27'\n      title: Payment completed", `x-lifecycle:\n        state: enforced\n        dualPublishSince: '${since}'\n        enforcedSince: '${enforced}'\n      title: Payment completed`);
+    const early = await lint(fixture({ 'asyncapi.yaml': enforce('2026-11-20', '2026-11-27') }));
+    expect(early.join('\n')).toContain('asyncapi.yaml#/components/messages/payment.completed/x-lifecycle/state: enforced after 7 day(s) of dual-publishing; consumers may hard-fail only after 14');
+    expect(await lint(fixture({ 'asyncapi.yaml': enforce('2026-11-01', '2026-11-20') }))).toEqual([]);
+  });
+
+  it('wants a deprecated type to name an existing replacement', async () => {
+    const dir = fixture({ 'asyncapi.yaml': (t) => t.replace("x-lifecycle:\n        state: dual-publish\n        dualPublishSince: '2026-11-27'\n      title: KYC verified", "x-lifecycle:\n        state: deprecated\n        deprecatedSince: '2026-11-27'\n        replacement: kyc.checked\n      title: KYC verified") });
+    expect((await lint(dir)).join('\n')).toContain('replacement "kyc.checked" is not an event type of the contract');
+  });
+
+  it('refuses to reuse a reserved name', async () => {
+    const dir = fixture({ 'asyncapi.yaml': (t) => t.replace('x-reserved-event-types: []', "x-reserved-event-types:\n  - name: listing.approved\n    retired: '2025-01-01'") });
+    expect((await lint(dir)).join('\n')).toContain('"listing.approved" is reserved (retired 2025-01-01): a retired name is never reused');
+  });
+
+  it('notices generated code that is out of date', async () => {
+    const dir = fixture({ 'generated/event-types.ts': (t) => t.replace("'kyc.verified', ", '') });
+    expect(await lint(dir)).toContain('generated/event-types.ts#: no literal for "kyc.verified"');
+  });
+
+  it('prints one line per problem with file, pointer, what and fix, and exits 1', () => {
+    const dir = fixture({ 'schemas/payloads/kyc.verified.schema.json': editJson((s) => delete s['properties']['userId']['description']) });
+    const cli = run(CHECK, '--root', dir);
+    expect(cli.status).toBe(1);
+    expect(cli.stderr.split('\n')[0]).toBe('error: schemas/payloads/kyc.verified.schema.json#/properties/userId: a property without a description; fix: describe it: the description is the documentation, in the models and the docs');
+  });
+});
+
+describe('event type names', () => {
+  it.each([
+    ['order.ship', /"ship" is not a past-tense verb/],
+    ['Order.Shipped', /has uppercase letters/],
+    ['order', /has one segment/],
+    ['order.shipped.today', /has 3 segments/],
+    ['order.__shipped', /breaks the rule/],
+  ])('refuses %s', (name, rule) => expect(eventTypeNameProblem(name)).toMatch(rule));
+
+  it.each(['order.shipped', 'kyc.verified', 'user.signed_up', 'payment.partially_refunded', 'payment.completed_v2', 'invoice.sent', 'order.paid'])('accepts %s', (name) => {
+    expect(eventTypeNameProblem(name)).toBeUndefined();
+  });
+
+  it('knows regular and irregular past forms, and -ed words that are not', () => {
+    expect(['shipped', 'verified', 'sent', 'paid', 'built', 'withdrawn'].every(isPastTense)).toBe(true);
+    expect(['ship', 'need', 'seed', 'speed', 'create'].some(isPastTense)).toBe(false);
+  });
+});
+
+describe('npm run new-event', () => {
+  it('scaffolds a type that check then fails only on its named placeholders', () => {
+    const dir = fixture();
+    const made = run(NEW, 'order.shipped', '--root', dir, '--producer', 'orders-service');
+    expect(made.status, made.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'generated/event-types.ts'), 'utf8')).toContain("'order.shipped'");
+    expect(readFileSync(path.join(dir, 'generated/models.ts'), 'utf8')).toMatch(/^export interface OrderShippedEvent\b/m);
+    const cli = run(CHECK, '--root', dir);
+    expect(cli.status).toBe(1);
+    const problems = cli.stderr.trim().split('\n').filter((l) => l.startsWith('error: '));
+    expect(problems.length).toBe(7);
+    for (const p of problems) expect(p).toMatch(/placeholder|the payload has no fields/);
+    expect(problems.every((p) => p.includes('order.shipped'))).toBe(true);
+  });
+
+  it.each([
+    ['order.ship', '"ship" is not a past-tense verb'],
+    ['Order.Shipped', 'has uppercase letters'],
+    ['order', 'has one segment'],
+    ['payment.completed', '"payment.completed" already exists'],
+  ])('refuses %s with the rule it breaks, and writes nothing', (name, rule) => {
+    const dir = fixture();
+    const before = readFileSync(path.join(dir, 'asyncapi.yaml'), 'utf8');
+    const made = run(NEW, name, '--root', dir);
+    expect(made.status).toBe(1);
+    expect(made.stderr).toContain(rule);
+    expect(readFileSync(path.join(dir, 'asyncapi.yaml'), 'utf8')).toBe(before);
+  });
+});

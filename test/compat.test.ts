@@ -1,0 +1,89 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { diffSchemas, type Verdict } from '../scripts/lib/schema-diff.ts';
+import { ROOT } from './support/contract-examples.ts';
+
+interface Case {
+  readonly description: string;
+  readonly before: Record<string, unknown>;
+  readonly after: Record<string, unknown>;
+  readonly expected: { readonly producers: Verdict; readonly consumers: Verdict; readonly change?: string };
+}
+const CASES = JSON.parse(readFileSync(path.join(ROOT, 'test/compat/cases.json'), 'utf8')) as Case[];
+
+describe('the labelled corpus of schema changes (test/compat/cases.json)', () => {
+  it('has at least 40 cases', () => expect(CASES.length).toBeGreaterThanOrEqual(40));
+  for (const c of CASES) {
+    it(c.description, () => {
+      const changes = diffSchemas(c.before, c.after);
+      const producers = changes.some((x) => x.producers === 'breaking') ? 'breaking' : 'safe';
+      const consumers = changes.some((x) => x.consumers === 'breaking') ? 'breaking' : 'safe';
+      expect({ producers, consumers }, JSON.stringify(changes)).toEqual({ producers: c.expected.producers, consumers: c.expected.consumers });
+      if (c.expected.change) expect(changes.map((x) => x.change).join('; ')).toContain(c.expected.change);
+    });
+  }
+});
+
+describe('npm run compat', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const copy = (): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'compat-'));
+    dirs.push(dir);
+    for (const entry of ['asyncapi.yaml', 'schemas', 'generated']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+    return dir;
+  };
+  const compat = (root: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/compat.ts'), '--root', root, ...args], { cwd: ROOT, encoding: 'utf8' });
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  };
+
+  it('fails with a table row naming a required field removed from payment.completed', () => {
+    const head = copy();
+    const file = path.join(head, 'schemas/payloads/payment.completed.schema.json');
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { required: string[]; properties: Record<string, unknown> };
+    schema.required = schema.required.filter((r) => r !== 'orderId');
+    delete schema.properties['orderId'];
+    writeFileSync(file, JSON.stringify(schema, null, 2));
+    // The example still has orderId; drop it too so the head is a valid contract.
+    const yaml = path.join(head, 'asyncapi.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/\n\s+orderId: ord_[a-z0-9]+/g, ''));
+    const run = compat(head, '--against', ROOT);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/\| payment\.completed +\| \/payload\/properties\/orderId +\| required property removed +\| breaking +\| breaking +\|/);
+    expect(run.stderr).toContain('error: breaking change(s) above');
+  });
+
+  it('passes a safe change (an optional field added) and prints it', () => {
+    const head = copy();
+    const file = path.join(head, 'schemas/payloads/kyc.verified.schema.json');
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { properties: Record<string, unknown> };
+    schema.properties['country'] = { description: 'ISO 3166-1 alpha-2 country of the document.', type: 'string', pattern: '^[A-Z]{2}$(?!\\n)' };
+    writeFileSync(file, JSON.stringify(schema, null, 2));
+    const run = compat(head, '--against', ROOT);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/kyc\.verified +\| \/payload\/properties\/country +\| optional property added +\| safe +\| safe/);
+  });
+
+  it('passes a new major version added as a new event type beside the old one', () => {
+    const head = copy();
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/new-event.ts'), 'payment.completed_v2', '--root', head, '--producer', 'payments-service'], { cwd: ROOT, stdio: 'pipe' });
+    const run = compat(head, '--against', ROOT);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/payment\.completed_v2 +\| \/ +\| event type added +\| safe +\| safe/);
+  });
+
+  it('compares with a git ref (the previous commit here has the same schemas)', () => {
+    const run = compat(ROOT, '--base', 'HEAD');
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it('refuses a ref that is not a commit, with the fix', () => {
+    const run = compat(ROOT, '--base', 'no-such-branch');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('error: .git#: "no-such-branch" is not a commit here; fix: pass a branch, tag or commit');
+  });
+});
