@@ -125,6 +125,52 @@ const event = createEnvelope(
   rows.push({ measure: '`npm run docs` (docs/index.html and docs/events.md), wall time', figure: `${t.toFixed(1)} s`, target: '≤ 5 s', met: t <= 5 });
 }
 
+// --- goodgo-events validate on a 1 GB NDJSON file -----------------------------------------------
+// Peak memory must stay flat: the same command on 100 MB and on 1 GB, side by side.
+{
+  const { mkdtempSync, createWriteStream, rmSync, statSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-ndjson-'));
+  const write = async (file: string, bytes: number): Promise<number> => {
+    const out = createWriteStream(file);
+    let written = 0;
+    let count = 0;
+    while (written < bytes) {
+      const lines: string[] = [];
+      for (let i = 0; i < 10_000; i++) {
+        lines.push(JSON.stringify({ ...event, eventId: uuidv7(), payload: { ...event.payload, amount: 1 + (count++ % 1_000_000) } }));
+      }
+      const chunk = lines.join('\n') + '\n';
+      written += Buffer.byteLength(chunk);
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    }
+    await new Promise<void>((resolve) => out.end(() => resolve()));
+    return count;
+  };
+  const measure = async (bytes: number): Promise<{ events: number; seconds: number; rssMiB: number; size: number }> => {
+    const file = path.join(dir, `events-${bytes}.ndjson`);
+    const events = await write(file, bytes);
+    const start = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, ['--import', path.join(ROOT, 'bench', 'report-max-rss.mjs'), path.join(ROOT, 'dist', 'cli.js'), 'validate', file], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (r.status !== 0) throw new Error(`bench: goodgo-events validate exited ${r.status}: ${r.stderr.slice(-500)}`);
+    const rss = Number(/max-rss-kib=(\d+)/.exec(r.stderr)?.[1]) / 1024;
+    const size = statSync(file).size;
+    rmSync(file);
+    return { events, seconds, rssMiB: rss, size };
+  };
+  const small = await measure(100 * 1024 * 1024);
+  const large = await measure(1024 * 1024 * 1024);
+  rmSync(dir, { recursive: true, force: true });
+  const flat = large.rssMiB <= small.rssMiB * 1.25;
+  rows.push({
+    measure: '`goodgo-events validate` on a 1 GB NDJSON file (payment.completed events)',
+    figure: `${(large.events / large.seconds / 1000).toFixed(0)}k events/s (${large.events.toLocaleString('en')} events, ${(large.size / 2 ** 30).toFixed(2)} GiB in ${large.seconds.toFixed(1)} s); peak memory ${large.rssMiB.toFixed(0)} MiB vs ${small.rssMiB.toFixed(0)} MiB on 100 MiB`,
+    target: 'flat memory',
+    met: flat,
+  });
+}
+
 // --- Python ---------------------------------------------------------------------------------------
 // bench/python_bench.py measures the Python package the same way, in its own process (the venv).
 {

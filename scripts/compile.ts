@@ -23,6 +23,19 @@ await runScript(async () => {
   }
   await mkdir(path.join(root, 'dist', 'types', 'generated'), { recursive: true });
   await copyFile(path.join(root, 'generated', 'validators.d.ts'), path.join(root, 'dist', 'types', 'generated', 'validators.d.ts'));
+  const common = {
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  } as const;
+  // The goodgo-events command: its own bundle, so importing the package never loads it.
+  await build({ ...common, entryPoints: [path.join(root, 'src', 'cli.ts')], outfile: path.join(root, 'dist', 'cli.js'), banner: { js: '#!/usr/bin/env node' } });
   await build({
     entryPoints: [path.join(root, 'src', 'index.ts')],
     outfile: path.join(root, 'dist', 'index.js'),

@@ -1,0 +1,140 @@
+// The goodgo-events command (package bin). `validate` works wherever the package is installed;
+// `check`, `compat` and `new` run this repository's scripts and need its dev tooling.
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readEvents, UnusableInputError } from './read-events.js';
+import { safeParseEnvelope, type ValidationMode } from './validate.js';
+
+const HELP: Record<string, string> = {
+  main: `goodgo-events <command> [options]
+
+Commands:
+  validate [file|-]   validate events: a JSON document, a JSON array or NDJSON (one per line)
+  check               lint the contract (asyncapi.yaml, schemas/)            [repository only]
+  compat              compare the contract with an earlier version           [repository only]
+  new <event.type>    scaffold a new event type                              [repository only]
+
+Run goodgo-events <command> --help for its options.`,
+  validate: `goodgo-events validate [file|-] [--mode producer|consumer] [--lifecycle contract|enforce-all] [--json]
+
+Validates every event in the file (or standard input with - or no file), streaming: memory stays
+flat however large the input. Prints each invalid event with its line, instancePath and message
+(with --json: one JSON object per invalid event), then a summary on standard error.
+  --mode        consumer (default, tolerant) or producer (closed)
+  --lifecycle   contract (default: x-lifecycle applies) or enforce-all
+Exit status: 0 all valid, 1 some invalid, 2 unusable input (unreadable file, not JSON).`,
+  check: 'goodgo-events check [--today YYYY-MM-DD]\n\nLints the contract, one line per problem; exit 1 if any. The same as npm run check.',
+  compat: 'goodgo-events compat --base <git-ref> | --against <dir>\n\nCompares the contract with an earlier version; exit 1 on a breaking change. The same as npm run compat.',
+  new: 'goodgo-events new <aggregate>.<past-tense-verb> [--producer NAME]\n\nScaffolds an event type. The same as npm run new-event.',
+};
+
+const color = process.stdout.isTTY === true && !('NO_COLOR' in process.env);
+const red = (s: string): string => (color ? `\u001b[31m${s}\u001b[39m` : s);
+const yellow = (s: string): string => (color ? `\u001b[33m${s}\u001b[39m` : s);
+
+async function validate(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { mode: { type: 'string', default: 'consumer' }, lifecycle: { type: 'string', default: 'contract' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    });
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return void console.log(HELP['validate']), 0;
+  if (values.mode !== 'producer' && values.mode !== 'consumer') return usage(`--mode must be producer or consumer, got ${values.mode}`);
+  if (values.lifecycle !== 'contract' && values.lifecycle !== 'enforce-all') return usage(`--lifecycle must be contract or enforce-all, got ${values.lifecycle}`);
+  if (positionals.length > 1) return usage(`one file at a time, got ${positionals.length}`);
+  const file = positionals[0] ?? '-';
+  const name = file === '-' ? '<stdin>' : file;
+  if (file !== '-' && !existsSync(file)) {
+    console.error(`error: ${file}: no such file; fix: pass the path of a JSON or NDJSON file, or - for standard input`);
+    return 2;
+  }
+  const input = file === '-' ? process.stdin : createReadStream(file);
+  const options = { mode: values.mode as ValidationMode, lifecycle: values.lifecycle as 'contract' | 'enforce-all' };
+  let total = 0;
+  let invalid = 0;
+  let warned = 0;
+  try {
+    for await (const { line, text } of readEvents(input)) {
+      total++;
+      const result = safeParseEnvelope(text, options);
+      if (result.ok) {
+        if (result.warnings.length > 0) {
+          warned++;
+          if (!values.json) for (const w of result.warnings) console.log(`${name}:${line}: ${yellow('warning')} ${w.instancePath || '(root)'} ${w.message}`);
+        }
+        continue;
+      }
+      invalid++;
+      if (values.json) console.log(JSON.stringify({ file: name, line, errors: result.errors }));
+      else for (const e of result.errors) console.log(`${name}:${line}: ${red('invalid')} ${e.instancePath || '(root)'} ${e.message}`);
+    }
+  } catch (e) {
+    if (e instanceof UnusableInputError) {
+      console.error(`error: ${name}:${e.line}: ${e.message}; fix: pass JSON: an event, an array of events, or NDJSON`);
+      return 2;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err.code === 'string') {
+      console.error(`error: ${name}: cannot read it (${err.code}: ${err.message}); fix: check the path and its permissions`);
+      return 2;
+    }
+    throw e;
+  }
+  console.error(`${name}: ${total} event(s), ${invalid} invalid${warned ? `, ${warned} with warnings` : ''} (${options.mode} mode)`);
+  return invalid > 0 ? 1 : 0;
+}
+
+function usage(message: string): number {
+  console.error(`error: ${message}; fix: see goodgo-events --help`);
+  return 2;
+}
+
+/** Runs one of the repository's scripts; they need its dev tooling (tsx, the AsyncAPI parser, ...). */
+function repositoryScript(script: string, args: string[]): number {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const file = path.join(root, 'scripts', `${script}.ts`);
+  if (!existsSync(file) || !existsSync(path.join(root, 'node_modules', 'tsx'))) {
+    console.error(`error: goodgo-events ${script === 'new-event' ? 'new' : script} works inside the contracts-events repository, with its dev dependencies installed; fix: clone it and run npm ci && npm run setup`);
+    return 2;
+  }
+  const run = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { cwd: root, stdio: 'inherit' });
+  return run.status ?? 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP['main']);
+    return command === undefined ? 2 : 0;
+  }
+  if (rest.includes('--help') && command !== 'validate') {
+    const help = HELP[command];
+    if (help) return void console.log(help), 0;
+  }
+  switch (command) {
+    case 'validate':
+      return validate(rest);
+    case 'check':
+      return repositoryScript('check', rest);
+    case 'compat':
+      return repositoryScript('compat', rest);
+    case 'new':
+      return repositoryScript('new-event', rest);
+    default:
+      return usage(`unknown command "${command}"`);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((e: unknown) => {
+  console.error('internal error (a bug in goodgo-events, please report it):', e);
+  return 70;
+});
