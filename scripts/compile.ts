@@ -36,20 +36,7 @@ await runScript(async () => {
   } as const;
   // The goodgo-events command: its own bundle, so importing the package never loads it.
   await build({ ...common, entryPoints: [path.join(root, 'src', 'cli.ts')], outfile: path.join(root, 'dist', 'cli.js'), banner: { js: '#!/usr/bin/env node' } });
-  await build({
-    entryPoints: [path.join(root, 'src', 'index.ts')],
-    outfile: path.join(root, 'dist', 'index.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // Whitespace and syntax only: identifiers stay, so stack traces stay readable.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    sourcemap: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  await build({ ...common, entryPoints: [path.join(root, 'src', 'index.ts')], outfile: path.join(root, 'dist', 'index.js') });
   console.log('compiled dist/index.js and dist/types/');
   return 0;
 });
