@@ -12,6 +12,16 @@ export const EVENT_STREAM_KEYS = {
   'payment.completed': 'events:payment.completed',
 } as const;
 
+/** The dead-letter stream of each event type's stream: `<stream>:dead-letter` (x-dead-letter-stream). */
+export const EVENT_DEAD_LETTER_KEYS = {
+  'kyc.verified': 'events:kyc.verified:dead-letter',
+  'listing.approved': 'events:listing.approved:dead-letter',
+  'payment.completed': 'events:payment.completed:dead-letter',
+} as const;
+
+/** The stream entry field that holds the envelope as UTF-8 JSON (x-redis-streams on the server). */
+export const STREAM_ENTRY_FIELD = 'envelope';
+
 /**
  * Where each event type stands (`x-lifecycle` in asyncapi.yaml). Until a type is `enforced`,
  * consumer-mode validation reports a payload that fails its schema as warnings, not a rejection.

@@ -1,5 +1,6 @@
 import type { EventOf, EventPayloadMap, EventType } from './event-types.js';
 import { EventValidationError } from './errors.js';
+import { activeTraceId } from './trace-context.js';
 import { uuidv7 } from './uuid-v7.js';
 import { validateEnvelope } from './validate.js';
 
@@ -63,7 +64,10 @@ export const NO_TRACE_ID = '00000000000000000000000000000000';
 export interface CreateEnvelopeOptions {
   /** The producing service: lowercase letters, digits and single `-`, at most 64 characters. */
   readonly producer: string;
-  /** OpenTelemetry trace id (32 lowercase hex). Default {@link NO_TRACE_ID}. */
+  /**
+   * OpenTelemetry trace id (32 lowercase hex). Default: the active span's, when
+   * `@opentelemetry/api` is installed and a span is active; otherwise {@link NO_TRACE_ID}.
+   */
   readonly traceId?: string | undefined;
   /** When the fact happened. A Date is written with `toISOString()` (milliseconds, `Z`). Default: now. */
   readonly occurredAt?: Date | string | undefined;
@@ -98,7 +102,7 @@ export function createEnvelope<T extends EventType>(eventType: T, payload: Event
     eventType,
     occurredAt: toTimestamp(options.occurredAt),
     producer: options.producer,
-    traceId: options.traceId ?? NO_TRACE_ID,
+    traceId: options.traceId ?? activeTraceId() ?? NO_TRACE_ID,
     payload,
   };
   const result = validateEnvelope(envelope, { mode: 'producer' });

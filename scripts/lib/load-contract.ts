@@ -18,6 +18,8 @@ export interface ContractEventType {
   readonly eventType: string;
   /** The Redis stream key: the channel address, `events:<eventType>`. */
   readonly streamKey: string;
+  /** Where entries of this stream that cannot be handled go: `<streamKey>:dead-letter`. */
+  readonly deadLetterKey: string;
   /** `$id` and title of the per-type event (envelope) schema in schemas/events/. */
   readonly eventSchema: { readonly id: string; readonly title: string };
   /** `$id` and title of the payload schema in schemas/payloads/. */
@@ -65,6 +67,8 @@ export type JsonObject = { [key: string]: unknown };
 
 /** The stream key scheme, documented in asyncapi.yaml and the README. */
 export const streamKeyOf = (eventType: string): string => `events:${eventType}`;
+/** The dead-letter stream of a stream, documented on the redis server's x-redis-streams. */
+export const deadLetterKeyOf = (streamKey: string): string => `${streamKey}:dead-letter`;
 
 const DOCUMENT = 'asyncapi.yaml';
 // The same rule as EventType in schemas/envelope.schema.json.
@@ -76,14 +80,15 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
  * Loads asyncapi.yaml and schemas/ from `root`, runs `@asyncapi/parser` on the document and
  * checks that every channel, operation, message and schema agrees on the event type.
  *
- * `requireLifecycle: false` reads a contract from before `x-lifecycle` (every type enforced).
+ * `strict: false` reads an older contract (compat's base): one from before `x-lifecycle` (every
+ * type then counts as enforced) or `x-dead-letter-stream`.
  *
  * @throws {ContractErrors} listing every problem, each with file, JSON pointer and fix.
  * @example
  * const contract = await loadContract(process.cwd());
  * contract.eventTypes.map((t) => t.streamKey); // ['events:kyc.verified', ...]
  */
-export async function loadContract(root: string, options: { requireLifecycle?: boolean } = {}): Promise<Contract> {
+export async function loadContract(root: string, options: { strict?: boolean } = {}): Promise<Contract> {
   const schemas = await readSchemas(root);
   const problems: ContractError[] = [];
   const raw = await readRawDocument(root);
@@ -137,6 +142,9 @@ export async function loadContract(root: string, options: { requireLifecycle?: b
     if (channel['address'] !== streamKeyOf(key)) {
       problem(at('address'), `address is ${JSON.stringify(channel['address'])}, expected "${streamKeyOf(key)}"`, 'set the channel address to events:<eventType>');
     }
+    if (channel['x-dead-letter-stream'] !== deadLetterKeyOf(streamKeyOf(key)) && (options.strict !== false || channel['x-dead-letter-stream'] !== undefined)) {
+      problem(at('x-dead-letter-stream'), `x-dead-letter-stream is ${JSON.stringify(channel['x-dead-letter-stream'])}, expected "${deadLetterKeyOf(streamKeyOf(key))}"`, 'set it to <address>:dead-letter');
+    }
     const channelMessages = isObject(channel['messages']) ? Object.keys(channel['messages']) : [];
     if (channelMessages.length !== 1 || channelMessages[0] !== key) {
       problem(at('messages'), `channel must carry exactly one message keyed "${key}", found ${JSON.stringify(channelMessages)}`, 'one channel per event type, one message per channel');
@@ -176,7 +184,7 @@ export async function loadContract(root: string, options: { requireLifecycle?: b
     const examples = Array.isArray(message['examples']) ? message['examples'] : [];
     const rawLifecycle = message['x-lifecycle'];
     const state = isObject(rawLifecycle) ? rawLifecycle['state'] : undefined;
-    if (!LIFECYCLE_STATES.includes(state as LifecycleState) && (options.requireLifecycle !== false || rawLifecycle !== undefined)) {
+    if (!LIFECYCLE_STATES.includes(state as LifecycleState) && (options.strict !== false || rawLifecycle !== undefined)) {
       problem(mAt('x-lifecycle'), `x-lifecycle.state is ${JSON.stringify(state)}`, `give the message x-lifecycle with state one of ${LIFECYCLE_STATES.join(', ')} (a new type starts as draft or dual-publish)`);
     }
     const dateOf = (key: string): string | undefined => (isObject(rawLifecycle) && rawLifecycle[key] !== undefined ? String(rawLifecycle[key]) : undefined);
@@ -188,6 +196,7 @@ export async function loadContract(root: string, options: { requireLifecycle?: b
     eventTypes.push({
       eventType: key,
       streamKey: streamKeyOf(key),
+      deadLetterKey: deadLetterKeyOf(streamKeyOf(key)),
       eventSchema: { id: String(eventFile.schema['$id']), title: String(eventFile.schema['title']) },
       payloadSchema: { id: String(payloadFile.schema['$id']), title: String(payloadFile.schema['title']) },
       examples: examples.map((e: unknown, i: number) => ({

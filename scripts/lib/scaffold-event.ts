@@ -73,6 +73,7 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
   const readable = eventType.replace(/[._]/g, ' ');
   doc.setIn(['channels', eventType], doc.createNode({
     address: streamKey,
+    'x-dead-letter-stream': `${streamKey}:dead-letter`,
     title: `${eventType} stream`,
     summary: `TODO: one line on what happened.`,
     description: `Redis stream \`${streamKey}\`.`,

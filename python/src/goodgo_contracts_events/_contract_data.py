@@ -23,6 +23,16 @@ EVENT_LIFECYCLE: Final[dict[EventType, str]] = {
 }
 """Where each event type stands (x-lifecycle); until enforced, consumers get payload failures as warnings."""
 
+EVENT_DEAD_LETTER_KEYS: Final[dict[EventType, str]] = {
+    "kyc.verified": "events:kyc.verified:dead-letter",
+    "listing.approved": "events:listing.approved:dead-letter",
+    "payment.completed": "events:payment.completed:dead-letter",
+}
+"""The dead-letter stream of each event type stream: <stream>:dead-letter."""
+
+STREAM_ENTRY_FIELD: Final = "envelope"
+"""The stream entry field that holds the envelope as UTF-8 JSON."""
+
 PATTERN_HINTS: Final[dict[str, tuple[str, str | None]]] = {
     "^(?:(?!0000)[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?Z$(?!\\n)": ("UtcTimestamp", "2026-11-27T14:03:21.123Z"),
     "^[0-9a-f]{32}$(?!\\n)": ("TraceId", "4bf92f3577b34da6a3ce929d0e0e4736"),

@@ -9,6 +9,7 @@ from typing import Final, cast
 
 from ._contract_data import EventType
 from ._errors import EventValidationError
+from ._trace_context import active_trace_id
 from ._uuid_v7 import uuidv7
 from ._validate import validate_envelope
 from .models import KnownEvent
@@ -56,7 +57,8 @@ def create_envelope(
     """Build a complete envelope for a known event type and validate it in producer mode.
 
     Fills ``eventId`` (a new UUIDv7), ``occurredAt`` (now, milliseconds, ``Z``; a datetime must be
-    timezone-aware and is converted to UTC) and ``traceId`` (zeros). Raises ``EventValidationError``
+    timezone-aware and is converted to UTC) and ``traceId`` (the active OpenTelemetry span's when
+    opentelemetry-api is installed and a span is active, else zeros). Raises ``EventValidationError``
     (a ``ValueError``) with every problem for an unknown type, an invalid or unknown field.
 
     >>> event = create_envelope("kyc.verified", {"userId": "usr_1", "verificationId": "kyc_1",
@@ -75,7 +77,7 @@ def create_envelope(
         if isinstance(occurred_at, datetime)
         else occurred_at,
         "producer": producer,
-        "traceId": trace_id if trace_id is not None else NO_TRACE_ID,
+        "traceId": trace_id if trace_id is not None else active_trace_id() or NO_TRACE_ID,
         "payload": dict(payload) if isinstance(payload, Mapping) else payload,
     }
     result = validate_envelope(envelope, "producer")
