@@ -14,7 +14,7 @@ const section = (eventType: string): string => markdown.split(/^## /m).find((s) 
 describe('docs/events.md', () => {
   it('has one section per event type, with its stream key', () => {
     for (const t of contract.eventTypes) {
-      expect(section(t.eventType), t.eventType).toContain(`- Stream key: \`${t.streamKey}\``);
+      expect(section(t.eventType), t.eventType).toContain(`- Stream key: \`${t.streamKey}\`; dead letters: \`${t.deadLetterKey}\``);
     }
   });
 

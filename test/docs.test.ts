@@ -87,9 +87,14 @@ describe('docs/index.html in Chromium, from file://, offline', () => {
     expect(text).toContain('The payment\'s id in the payments service.');
   });
 
-  it('shows each event type\'s lifecycle state', async () => {
+  it('shows each event type\'s lifecycle state, its dead-letter stream, and the stream binding', async () => {
     const text = await page.locator('#root').innerText();
-    for (const t of contract.eventTypes) expect(text).toContain(`lifecycle: ${t.lifecycle.state}`);
+    for (const t of contract.eventTypes) {
+      expect(text).toContain(`lifecycle: ${t.lifecycle.state}`);
+      expect(text).toContain(t.deadLetterKey);
+    }
+    expect(text).toContain('Redis Streams binding');
+    expect(text).toMatch(/entryField\W+envelope/);
   });
 
   it('keeps a full-page screenshot for people (test-output/, not committed)', async () => {

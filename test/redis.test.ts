@@ -140,6 +140,17 @@ print(create_envelope("kyc.verified", kyc, producer="ml")["traceId"])
   });
 });
 
+describe('publishing options', () => {
+  it('trims the stream with MAXLEN ~ when asked', async () => {
+    const s = await server();
+    const client = await connect(s);
+    for (let i = 0; i < 5; i++) await publishEvents(client, Array.from({ length: 200 }, () => event('kyc.verified')), { maxLen: 50 });
+    // Approximate trimming keeps whole macro nodes (100 entries by default), never all 1000.
+    expect(Number(s.cli('XLEN', 'events:kyc.verified'))).toBeLessThan(300);
+    await client.quit();
+  });
+});
+
 describe('2. entries that cannot be handled', () => {
   it('go to the dead-letter stream with the reason and their fields; the good ones around them are handled; nothing is lost', async () => {
     const s = await server();

@@ -11,14 +11,21 @@ import { lifecycleLabel } from './lifecycle-label.js';
 const require = createRequire(import.meta.url);
 
 /**
- * The document as the page shows it: each message tagged with its lifecycle state, which the
- * component renders (it does not render `x-` extensions). Derived here, so asyncapi.yaml keeps the
- * state in one place (`x-lifecycle`).
+ * The document as the page shows it. The component does not render `x-` extensions, so what they
+ * say is derived into text it does render: each message tagged with its lifecycle state, each
+ * channel's description given its dead-letter stream, the server's description the stream binding.
+ * asyncapi.yaml keeps each fact in one place.
  */
-async function withLifecycleTags(contract: Contract): Promise<AsyncAPIDocumentInterface> {
+async function forDisplay(contract: Contract): Promise<AsyncAPIDocumentInterface> {
   const file = path.join(contract.root, 'asyncapi.yaml');
   const yaml = parseDocument(await readFile(file, 'utf8'));
+  const binding = (yaml.getIn(['servers', 'redis', 'x-redis-streams']) as { toJSON(): unknown } | undefined)?.toJSON();
+  if (binding && typeof binding === 'object') {
+    const lines = Object.entries(binding as Record<string, unknown>).map(([k, v]) => `- **${k}**: ${String(v)}`);
+    yaml.setIn(['servers', 'redis', 'description'], `${String(yaml.getIn(['servers', 'redis', 'description']))}\n\n**Redis Streams binding** (x-redis-streams):\n\n${lines.join('\n')}`);
+  }
   for (const t of contract.eventTypes) {
+    yaml.setIn(['channels', t.eventType, 'description'], `${String(yaml.getIn(['channels', t.eventType, 'description']))} Entries that cannot be handled go to \`${t.deadLetterKey}\` (dead letters).`);
     const at = ['components', 'messages', t.eventType, 'tags'];
     const tags = (yaml.getIn(at) as { toJSON(): unknown } | undefined)?.toJSON();
     yaml.setIn(at, [...(Array.isArray(tags) ? tags : []), { name: lifecycleLabel(t.lifecycle), description: 'Where this event type stands (x-lifecycle in asyncapi.yaml).' }]);
@@ -53,7 +60,7 @@ export async function renderDocsHtml(contract: Contract): Promise<string> {
     expand: { messageExamples: true },
     sidebar: { showOperations: 'byDefault', showServers: 'byDefault' },
   } as const;
-  const document = await withLifecycleTags(contract);
+  const document = await forDisplay(contract);
   const body = renderToString(React.createElement(AsyncApiComponentWP, { schema: document, config }));
   const serialized = stringify(document);
   if (serialized === undefined) throw new Error('internal: @asyncapi/parser could not stringify the document');
