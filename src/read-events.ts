@@ -1,7 +1,12 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
-/** One event's JSON text and the line it starts on (1-based). */
+/**
+ * One event's JSON text and the line it starts on (1-based).
+ *
+ * @example
+ * const e: EventText = { line: 3, text: '{"schemaVersion":1,...}' };
+ */
 export interface EventText {
   readonly line: number;
   readonly text: string;

@@ -22,7 +22,13 @@ export type RedisClientLike =
 /** One command to the node that owns `key`. */
 export type SendCommand = (key: string, args: readonly (string | number)[]) => Promise<unknown>;
 
-/** How to send commands through a client or a cluster (which needs the key to route). */
+/**
+ * How to send commands through a client or a cluster (which needs the key to route).
+ *
+ * @example
+ * const send = commandsOf(redis);
+ * await send('events:payment.completed', ['XLEN', 'events:payment.completed']);
+ */
 export function commandsOf(client: RedisClientLike): SendCommand {
   const strings = (args: readonly (string | number)[]): string[] => args.map(String);
   if ('masters' in client) return (key, args) => client.sendCommand(key, false, strings(args));
@@ -32,6 +38,11 @@ export function commandsOf(client: RedisClientLike): SendCommand {
 /**
  * A connection of its own for blocking reads (XREADGROUP ... BLOCK): on a shared connection a
  * blocked read would hold up every other command.
+ *
+ * @example
+ * const reader = await isolatedConnection(redis, (e) => console.error(e));
+ * await reader.send(key, ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', 2000, 'STREAMS', key, '>']);
+ * reader.close();
  */
 export async function isolatedConnection(client: RedisClientLike, onError: (error: Error) => void): Promise<{ send: SendCommand; close(): void }> {
   const copy = client.duplicate();

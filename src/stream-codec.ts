@@ -2,7 +2,12 @@ import { STREAM_ENTRY_FIELD } from '../generated/event-types.js';
 import type { EventEnvelope } from './envelope.js';
 import { safeParseEnvelope, type ValidateOptions, type ValidationResult } from './validate.js';
 
-/** A stream entry's fields: a record (node-redis) or a flat `[field, value, ...]` list (raw RESP). */
+/**
+ * A stream entry's fields: a record (node-redis) or a flat `[field, value, ...]` list (raw RESP).
+ *
+ * @example
+ * const fields: StreamFields = { envelope: '{"schemaVersion":1,...}' };
+ */
 export type StreamFields = Readonly<Record<string, string | Uint8Array>> | readonly (string | Uint8Array)[];
 
 /**
