@@ -151,6 +151,24 @@ describe('publishing options', () => {
   });
 });
 
+describe('graceful stop', () => {
+  it('finishes the handler in flight and acknowledges its entry before resolving', async () => {
+    const s = await server();
+    const client = await connect(s);
+    await publishEvent(client, event('kyc.verified'));
+    let started = false;
+    let finished = false;
+    const consumer = await consumeEvents({ client, group: 'g', consumer: 'c', eventTypes: ['kyc.verified'], blockMs: 100,
+      handler: async () => { started = true; await new Promise((r) => setTimeout(r, 300)); finished = true; } });
+    await until(() => started);
+    await consumer.stop();
+    expect(finished).toBe(true);
+    expect(s.cli('XPENDING', 'events:kyc.verified', 'g').split('\n')[0]).toBe('0');
+    expect(consumer.stats.handled).toBe(1);
+    await client.quit();
+  });
+});
+
 describe('2. entries that cannot be handled', () => {
   it('go to the dead-letter stream with the reason and their fields; the good ones around them are handled; nothing is lost', async () => {
     const s = await server();
