@@ -12,12 +12,22 @@ export const EVENT_STREAM_KEYS = {
   'payment.completed': 'events:payment.completed',
 } as const;
 
-/** The dead-letter stream of each event type's stream: `<stream>:dead-letter` (x-dead-letter-stream). */
+/** The dead-letter stream of each event type's stream: `{<stream>}:dead-letter` (x-dead-letter-stream), in the stream's cluster slot. */
 export const EVENT_DEAD_LETTER_KEYS = {
+  'kyc.verified': '{events:kyc.verified}:dead-letter',
+  'listing.approved': '{events:listing.approved}:dead-letter',
+  'payment.completed': '{events:payment.completed}:dead-letter',
+} as const;
+
+/** Where dead letters went before the keys were hash-tagged (`<stream>:dead-letter`): read them during a rollout. */
+export const EVENT_LEGACY_DEAD_LETTER_KEYS = {
   'kyc.verified': 'events:kyc.verified:dead-letter',
   'listing.approved': 'events:listing.approved:dead-letter',
   'payment.completed': 'events:payment.completed:dead-letter',
 } as const;
+
+/** `x-event-limits`: the bounds every reader applies before parsing an event (bytes, nesting depth, characters of one number). */
+export const EVENT_LIMITS = { maxEventBytes: 1048576, maxDepth: 64, maxNumberLength: 100 } as const;
 
 /** The stream entry field that holds the envelope as UTF-8 JSON (x-redis-streams on the server). */
 export const STREAM_ENTRY_FIELD = 'envelope';

@@ -1,8 +1,9 @@
 import { patternHints, validators, type CompiledValidator } from '../generated/validators.js';
-import { EVENT_LIFECYCLE, EVENT_TYPES, type EventType, type KnownEvent } from './event-types.js';
+import { EVENT_LIFECYCLE, EVENT_LIMITS, EVENT_TYPES, type EventType, type KnownEvent } from './event-types.js';
 import type { EventEnvelope } from './envelope.js';
 import { EventValidationError, type ValidationIssue } from './errors.js';
 import { issueMessage } from './issue-message.js';
+import { limitIssue } from './event-limits.js';
 
 /**
  * How strictly to validate.
@@ -100,7 +101,9 @@ export function validateEnvelope(input: unknown, options: ValidateOptions = {}):
 
 /**
  * Parses JSON text (a string, or UTF-8 bytes as a Buffer or Uint8Array) and validates it, without
- * throwing: bad UTF-8 and bad JSON are reported as errors with keyword `encoding` and `json`.
+ * throwing: bad UTF-8 and bad JSON are reported as errors with keyword `encoding` and `json`; text
+ * over a bound of `x-event-limits` (size, nesting depth, length of a number) with keyword
+ * `maxEventBytes`, `maxDepth` or `maxNumberLength`, before it is parsed.
  *
  * @example
  * const result = safeParseEnvelope(redisEntry.envelope, { mode: 'consumer' });
@@ -108,9 +111,12 @@ export function validateEnvelope(input: unknown, options: ValidateOptions = {}):
  */
 export function safeParseEnvelope(raw: string | Uint8Array, options: ValidateOptions = {}): ValidationResult {
   let text: string;
+  let bytes: number | undefined;
   if (typeof raw === 'string') {
     text = raw;
   } else if (raw instanceof Uint8Array) {
+    bytes = raw.length;
+    if (bytes > EVENT_LIMITS.maxEventBytes) return fail([limitIssue('', bytes)!]);
     try {
       utf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
       text = utf8.decode(raw);
@@ -120,6 +126,8 @@ export function safeParseEnvelope(raw: string | Uint8Array, options: ValidateOpt
   } else {
     return fail([{ instancePath: '', schemaPath: '', keyword: 'type', params: { type: 'string' }, message: `must be a string, Buffer or Uint8Array, got ${describeType(raw)}` }]);
   }
+  const over = limitIssue(text, bytes);
+  if (over) return fail([over]);
   let data: unknown;
   try {
     data = JSON.parse(text);

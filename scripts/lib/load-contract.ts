@@ -4,6 +4,7 @@ import { Parser, fromFile, DiagnosticSeverity, type AsyncAPIDocumentInterface } 
 import { parse as parseYaml } from 'yaml';
 import { ContractError, ContractErrors } from './contract-error.js';
 import { jsonPointer } from './json-pointer.js';
+import { fillKey, readBinding, readLimits, type EventLimits, type RedisBinding } from './load-binding.js';
 
 /** A JSON Schema file from schemas/, as written. */
 export interface SchemaFile {
@@ -18,8 +19,10 @@ export interface ContractEventType {
   readonly eventType: string;
   /** The Redis stream key: the channel address, `events:<eventType>`. */
   readonly streamKey: string;
-  /** Where entries of this stream that cannot be handled go: `<streamKey>:dead-letter`. */
+  /** Where entries of this stream that cannot be handled go: `{<streamKey>}:dead-letter`. */
   readonly deadLetterKey: string;
+  /** Where they went before the keys were hash-tagged (read during a rollout): `<streamKey>:dead-letter`. */
+  readonly legacyDeadLetterKey: string;
   /** `$id` and title of the per-type event (envelope) schema in schemas/events/. */
   readonly eventSchema: { readonly id: string; readonly title: string };
   /** `$id` and title of the payload schema in schemas/payloads/. */
@@ -61,14 +64,16 @@ export interface Contract {
   readonly eventTypes: readonly ContractEventType[];
   /** The document's `x-reserved-event-types`. */
   readonly reserved: readonly ReservedEventType[];
+  /** The Redis Streams wire protocol (`x-redis-streams`); absent only in an old contract read with `strict: false`. */
+  readonly binding: RedisBinding | undefined;
+  /** The bounds every reader applies before parsing (`x-event-limits`); absent as `binding` is. */
+  readonly limits: EventLimits | undefined;
 }
 
 export type JsonObject = { [key: string]: unknown };
 
 /** The stream key scheme, documented in asyncapi.yaml and the README. */
 export const streamKeyOf = (eventType: string): string => `events:${eventType}`;
-/** The dead-letter stream of a stream, documented on the redis server's x-redis-streams. */
-export const deadLetterKeyOf = (streamKey: string): string => `${streamKey}:dead-letter`;
 
 const DOCUMENT = 'asyncapi.yaml';
 // The same rule as EventType in schemas/envelope.schema.json.
@@ -124,6 +129,12 @@ export async function loadContract(root: string, options: { strict?: boolean } =
     ]);
   }
 
+  // An old contract (compat's base, strict: false) may predate the structured binding.
+  const lenient = options.strict === false && !(isObject(raw['servers']) && isObject(raw['servers']['redis']) && isObject(raw['servers']['redis']['x-redis-streams']) && 'deadLetterStream' in raw['servers']['redis']['x-redis-streams']);
+  const binding = lenient ? undefined : readBinding(root, raw, problems);
+  const limits = lenient ? undefined : readLimits(raw, problems);
+  const deadLetterKeyOf = (stream: string): string => fillKey(binding?.deadLetterStream ?? '<stream>:dead-letter', { stream });
+  const legacyDeadLetterKeyOf = (stream: string): string => fillKey(binding?.legacyDeadLetterStream ?? '<stream>:dead-letter', { stream });
   const eventTypes: ContractEventType[] = [];
   const channels = isObject(raw['channels']) ? raw['channels'] : {};
   const operations = isObject(raw['operations']) ? raw['operations'] : {};
@@ -143,7 +154,7 @@ export async function loadContract(root: string, options: { strict?: boolean } =
       problem(at('address'), `address is ${JSON.stringify(channel['address'])}, expected "${streamKeyOf(key)}"`, 'set the channel address to events:<eventType>');
     }
     if (channel['x-dead-letter-stream'] !== deadLetterKeyOf(streamKeyOf(key)) && (options.strict !== false || channel['x-dead-letter-stream'] !== undefined)) {
-      problem(at('x-dead-letter-stream'), `x-dead-letter-stream is ${JSON.stringify(channel['x-dead-letter-stream'])}, expected "${deadLetterKeyOf(streamKeyOf(key))}"`, 'set it to <address>:dead-letter');
+      problem(at('x-dead-letter-stream'), `x-dead-letter-stream is ${JSON.stringify(channel['x-dead-letter-stream'])}, expected "${deadLetterKeyOf(streamKeyOf(key))}"`, 'set it to the x-redis-streams deadLetterStream template filled with the address');
     }
     const channelMessages = isObject(channel['messages']) ? Object.keys(channel['messages']) : [];
     if (channelMessages.length !== 1 || channelMessages[0] !== key) {
@@ -196,7 +207,8 @@ export async function loadContract(root: string, options: { strict?: boolean } =
     eventTypes.push({
       eventType: key,
       streamKey: streamKeyOf(key),
-      deadLetterKey: deadLetterKeyOf(streamKeyOf(key)),
+      deadLetterKey: lenient && typeof channel['x-dead-letter-stream'] === 'string' ? channel['x-dead-letter-stream'] : deadLetterKeyOf(streamKeyOf(key)),
+      legacyDeadLetterKey: legacyDeadLetterKeyOf(streamKeyOf(key)),
       eventSchema: { id: String(eventFile.schema['$id']), title: String(eventFile.schema['title']) },
       payloadSchema: { id: String(payloadFile.schema['$id']), title: String(payloadFile.schema['title']) },
       examples: examples.map((e: unknown, i: number) => ({
@@ -222,7 +234,7 @@ export async function loadContract(root: string, options: { strict?: boolean } =
   const reserved: ReservedEventType[] = Array.isArray(rawReserved)
     ? rawReserved.filter(isObject).map((r) => ({ name: String(r['name']), ...(r['retired'] !== undefined ? { retired: String(r['retired']) } : {}), ...(r['reason'] !== undefined ? { reason: String(r['reason']) } : {}) }))
     : [];
-  return { root, document, schemas, envelopeSchemaId: String(envelope.schema['$id']), eventTypes, reserved };
+  return { root, document, schemas, envelopeSchemaId: String(envelope.schema['$id']), eventTypes, reserved, binding, limits };
 }
 
 function unparsable(): ContractError {

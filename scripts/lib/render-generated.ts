@@ -4,6 +4,7 @@ import { renderEventTypes } from './render-event-types.js';
 import { compileValidators } from './render-validators.js';
 import { renderPython } from './render-python.js';
 import { renderDocsMarkdown } from './render-docs-markdown.js';
+import { renderRedisProtocol } from './render-redis-protocol.js';
 
 /**
  * The folders whose every file is generated: a file there that the contract no longer produces
@@ -26,6 +27,7 @@ export async function renderGenerated(root: string): Promise<Map<string, string>
   return new Map([
     ['generated/models.ts', await renderModels(contract)],
     ['generated/event-types.ts', renderEventTypes(contract)],
+    ['generated/redis-protocol.ts', renderRedisProtocol(contract)],
     ['generated/validators.js', js],
     ['generated/validators.d.ts', dts],
     ['docs/events.md', renderDocsMarkdown(contract)],

@@ -8,6 +8,7 @@ import { dereference } from './dereference.js';
 import { ContractError, ContractErrors } from './contract-error.js';
 import { consumerId, idPrefixOf, MODES, toConsumerSchema, withoutAnnotations } from './schema-modes.js';
 import { renderPythonModels } from './render-python-models.js';
+import { renderPythonRedisProtocol } from './render-redis-protocol.js';
 import type { PatternHint } from '../../src/issue-message.js';
 
 export const PYTHON_PACKAGE = 'python/src/goodgo_contracts_events';
@@ -36,6 +37,7 @@ export async function renderPython(contract: Contract, hints: readonly [string, 
   }
   files.set(`${PYTHON_PACKAGE}/_contract_data.py`, renderContractData(contract, hints));
   files.set(`${PYTHON_PACKAGE}/models.py`, renderPythonModels(contract));
+  files.set(`${PYTHON_PACKAGE}/_redis_protocol.py`, renderPythonRedisProtocol(contract));
 
   const prefix = idPrefixOf(contract);
   const targets = MODES.flatMap((mode) => {
@@ -94,9 +96,17 @@ function renderContractData(contract: Contract, hints: readonly [string, Pattern
     'EVENT_DEAD_LETTER_KEYS: Final[dict[EventType, str]] = {',
     ...types.map((t) => `    ${JSON.stringify(t.eventType)}: ${JSON.stringify(t.deadLetterKey)},`),
     '}',
-    '"""The dead-letter stream of each event type stream: <stream>:dead-letter."""',
+    '"""The dead-letter stream of each event type stream: {<stream>}:dead-letter (x-redis-streams)."""',
     '',
-    'STREAM_ENTRY_FIELD: Final = "envelope"',
+    'EVENT_LEGACY_DEAD_LETTER_KEYS: Final[dict[EventType, str]] = {',
+    ...types.map((t) => `    ${JSON.stringify(t.eventType)}: ${JSON.stringify(t.legacyDeadLetterKey)},`),
+    '}',
+    '"""Where dead letters went before the keys were hash-tagged: read them during a rollout."""',
+    '',
+    `EVENT_LIMITS: Final[dict[str, int]] = ${JSON.stringify(contract.limits ?? {}).replaceAll(',', ', ')}`,
+    '"""x-event-limits: the bounds every reader applies before parsing an event."""',
+    '',
+    `STREAM_ENTRY_FIELD: Final = ${JSON.stringify(contract.binding?.entryField ?? 'envelope')}`,
     '"""The stream entry field that holds the envelope as UTF-8 JSON."""',
     '',
     'PATTERN_HINTS: Final[dict[str, tuple[str, str | None]]] = {',

@@ -24,11 +24,21 @@ EVENT_LIFECYCLE: Final[dict[EventType, str]] = {
 """Where each event type stands (x-lifecycle); until enforced, consumers get payload failures as warnings."""
 
 EVENT_DEAD_LETTER_KEYS: Final[dict[EventType, str]] = {
+    "kyc.verified": "{events:kyc.verified}:dead-letter",
+    "listing.approved": "{events:listing.approved}:dead-letter",
+    "payment.completed": "{events:payment.completed}:dead-letter",
+}
+"""The dead-letter stream of each event type stream: {<stream>}:dead-letter (x-redis-streams)."""
+
+EVENT_LEGACY_DEAD_LETTER_KEYS: Final[dict[EventType, str]] = {
     "kyc.verified": "events:kyc.verified:dead-letter",
     "listing.approved": "events:listing.approved:dead-letter",
     "payment.completed": "events:payment.completed:dead-letter",
 }
-"""The dead-letter stream of each event type stream: <stream>:dead-letter."""
+"""Where dead letters went before the keys were hash-tagged: read them during a rollout."""
+
+EVENT_LIMITS: Final[dict[str, int]] = {"maxEventBytes":1048576, "maxDepth":64, "maxNumberLength":100}
+"""x-event-limits: the bounds every reader applies before parsing an event."""
 
 STREAM_ENTRY_FIELD: Final = "envelope"
 """The stream entry field that holds the envelope as UTF-8 JSON."""

@@ -8,9 +8,10 @@ from typing import Any, Literal, NamedTuple, cast
 
 from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 
-from ._contract_data import EVENT_LIFECYCLE, EVENT_TYPES, PATTERN_HINTS
+from ._contract_data import EVENT_LIFECYCLE, EVENT_LIMITS, EVENT_TYPES, PATTERN_HINTS
 from ._errors import EventValidationError, ValidationIssue
 from ._issue_message import issue_message
+from ._limits import limit_issue
 from ._validators import ENVELOPE_VALIDATORS, EVENT_VALIDATORS
 from .models import EventEnvelope, KnownEvent
 
@@ -182,7 +183,12 @@ def safe_parse_envelope(
     Bad UTF-8 is keyword ``encoding``, bad JSON keyword ``json``. A UTF-8 byte-order mark in bytes is
     skipped (as the TypeScript package does); other encodings are refused, not guessed.
     """
+    size: int | None = None
     if isinstance(raw, bytes | bytearray | memoryview):
+        size = len(raw) if not isinstance(raw, memoryview) else raw.nbytes
+        too_large = limit_issue("", size) if size > EVENT_LIMITS["maxEventBytes"] else None
+        if too_large is not None:
+            return _fail([too_large])
         try:
             text = (raw if isinstance(raw, bytes) else bytes(raw)).decode("utf-8-sig")
         except UnicodeDecodeError as e:
@@ -206,6 +212,9 @@ def safe_parse_envelope(
                 )
             ]
         )
+    over = limit_issue(text, size)
+    if over is not None:
+        return _fail([over])
     try:
         data = _DECODER.decode(text)
     except (ValueError, RecursionError) as e:

@@ -1,8 +1,8 @@
-import { EVENT_STREAM_KEYS, STREAM_ENTRY_FIELD } from '../generated/event-types.js';
-import type { EventEnvelope } from './envelope.js';
-import { EventValidationError } from './errors.js';
-import { commandsOf, type RedisClientLike } from './redis-connection.js';
-import { validateEnvelope } from './validate.js';
+import { EVENT_STREAM_KEYS, STREAM_ENTRY_FIELD } from '../../generated/event-types.js';
+import type { EventEnvelope } from '../envelope.js';
+import { EventValidationError } from '../errors.js';
+import { commandsOf, type RedisClientLike } from './connection.js';
+import { validateEnvelope } from '../validate.js';
 
 /**
  * Options of {@link publishEvent} and {@link publishEvents}.

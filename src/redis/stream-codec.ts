@@ -1,6 +1,6 @@
-import { STREAM_ENTRY_FIELD } from '../generated/event-types.js';
-import type { EventEnvelope } from './envelope.js';
-import { safeParseEnvelope, type ValidateOptions, type ValidationResult } from './validate.js';
+import { STREAM_ENTRY_FIELD } from '../../generated/event-types.js';
+import type { EventEnvelope } from '../envelope.js';
+import { safeParseEnvelope, type ValidateOptions, type ValidationResult } from '../validate.js';
 
 /**
  * A stream entry's fields: a record (node-redis) or a flat `[field, value, ...]` list (raw RESP).
