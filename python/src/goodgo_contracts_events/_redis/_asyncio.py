@@ -1,0 +1,173 @@
+"""The asyncio consumer: the same core and state as ``_blocking``, with awaited I/O and handler tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from .._contract_data import EVENT_STREAM_KEYS, EventType
+from ..models import KnownEvent
+from ._codec import HandlerContext
+from ._consumer import DEFAULTS, ConsumerState, ConsumerStats, OnError
+from ._core import Batch, StreamEntry, Work, claim_call, read_entries
+from ._link import AsyncLink
+
+AsyncHandler = Callable[[KnownEvent, HandlerContext], Awaitable[object] | object]
+
+
+async def _handle(handler: AsyncHandler, event: KnownEvent, context: HandlerContext) -> None:
+    outcome = handler(event, context)
+    if asyncio.iscoroutine(outcome) or isinstance(outcome, asyncio.Future):
+        await outcome
+
+
+class _AsyncLoop:
+    def __init__(self, client: Any, state: ConsumerState, handler: AsyncHandler, stop: asyncio.Event) -> None:
+        self.state, self.handler, self.stop = state, handler, stop
+        self.link = AsyncLink(client)
+
+    async def create_group(self, event_type: EventType, start: str) -> None:
+        try:
+            await self.link.call(*self.state.group_args(event_type, start))
+        except Exception as e:
+            if "BUSYGROUP" not in str(e):
+                raise
+
+    async def read(self) -> None:
+        types = list(self.state.settings)
+        reply = await self.link.call(*self.state.read_args(types), timeout=self.state.block_ms / 1000 + 10)
+        by_stream = read_entries(reply)
+        for t in types:
+            entries = by_stream.get(EVENT_STREAM_KEYS[t])
+            if entries:
+                await self.run(t, entries)
+
+    async def reclaim(self) -> None:
+        for t, settings in self.state.settings.items():
+            start = "0-0"
+            while not self.stop.is_set():
+                reply = await self.link.script(claim_call(settings, start, self.state.count))
+                start, entries = self.state.claimed(t, reply)
+                if entries:
+                    await self.run(t, entries)
+                if start == "0-0":
+                    break
+
+    async def run(self, event_type: EventType, entries: Sequence[StreamEntry]) -> None:
+        """One batch: dead letters and leases in one round trip, handler tasks, every outcome posted at once."""
+        state, link = self.state, self.link
+        batch = state.batch(event_type, entries)
+        for dl in batch.dead_letters:
+            await link.post(dl.call, state.write_failed)
+        begin = batch.begin_call()
+        queue = state.begun(batch, await link.script(begin) if begin else [])
+        beat = time.monotonic() + state.beat_seconds
+        running: dict[asyncio.Task[None], Work] = {}
+        while queue or running:
+            if self.stop.is_set():  # the handlers in flight finish; the rest are released
+                for work in queue:
+                    await link.post(batch.abandoned(work), state.write_failed)
+                queue = []
+            while queue and len(running) < state.concurrency:
+                work = queue.pop(0)
+                running[asyncio.create_task(_handle(self.handler, work.event, state.context(batch, work)))] = work
+            if running:
+                timeout = max(0.0, beat - time.monotonic())
+                done, _ = await asyncio.wait(running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    error = task.exception()
+                    await link.post(state.outcome(batch, running.pop(task), error), state.write_failed)
+            if time.monotonic() >= beat:
+                await self._heartbeat(batch)
+                beat = time.monotonic() + state.beat_seconds
+        await link.flush()
+
+    async def _heartbeat(self, batch: Batch) -> None:
+        call = batch.extend_call()
+        if call is not None:
+            self.state.extended(batch, call, await self.link.script(call))
+
+
+async def consume_events(
+    client: Any,
+    *,
+    group: str,
+    consumer: str,
+    event_types: Sequence[EventType],
+    handler: AsyncHandler,
+    count: int = DEFAULTS["count"],
+    block_ms: int = DEFAULTS["blockMs"],
+    idle_timeout_ms: int = DEFAULTS["idleTimeoutMs"],
+    max_deliveries: int = DEFAULTS["maxDeliveries"],
+    idempotency_window_ms: int = DEFAULTS["idempotencyWindowMs"],
+    concurrency: int = DEFAULTS["concurrency"],
+    start_id: str = "0",
+    stop: asyncio.Event | None = None,
+    handle_signals: bool = True,
+    on_error: OnError | None = None,
+) -> ConsumerStats:
+    """Consume events until stopped: ``redis_streams.consume_events``'s protocol and options, for asyncio.
+
+    ``handler`` may be async; ``concurrency`` handlers run as tasks at once (1, the default: in
+    stream order). Stops on ``stop.set()`` or on SIGTERM/SIGINT (``handle_signals``, when running in
+    the main thread's loop). Takes ``redis.asyncio.Redis`` (not the asyncio cluster client).
+    """
+    import redis
+
+    state = ConsumerState(
+        group=group,
+        consumer=consumer,
+        event_types=event_types,
+        count=count,
+        block_ms=block_ms,
+        idle_timeout_ms=idle_timeout_ms,
+        max_deliveries=max_deliveries,
+        idempotency_window_ms=idempotency_window_ms,
+        concurrency=concurrency,
+        start_id=start_id,
+        on_error=on_error,
+    )
+    stop = stop or asyncio.Event()
+    loop = _AsyncLoop(client, state, handler, stop)
+    if handle_signals:
+        running_loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread: use stop.set()
+                running_loop.add_signal_handler(sig, stop.set)
+    groups_ready = False
+    next_reclaim = time.monotonic() + state.reclaim_seconds
+    backoff = 0.1
+    try:
+        while not stop.is_set():
+            try:
+                if not groups_ready:
+                    for t in state.settings:
+                        await loop.create_group(t, start_id)
+                    groups_ready = True
+                await loop.read()
+                if time.monotonic() >= next_reclaim:
+                    await loop.reclaim()
+                    next_reclaim = time.monotonic() + state.reclaim_seconds
+                backoff = 0.1
+            except (redis.ConnectionError, redis.TimeoutError, redis.ResponseError, OSError) as e:
+                starts = [(t, state.lost_group(t, e)) for t in state.settings if EVENT_STREAM_KEYS[t] in str(e)]
+                if any(start is not None for _, start in starts):
+                    for t, start in starts:
+                        await loop.create_group(t, start or start_id)
+                    continue
+                state.report(e, "read")
+                await loop.link.reset()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=backoff)
+                backoff = min(backoff * 2, 2.0)
+    finally:
+        if handle_signals:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    asyncio.get_running_loop().remove_signal_handler(sig)
+        await loop.link.close()
+    return state.stats

@@ -1,0 +1,209 @@
+"""The blocking consumer: a thin loop around the protocol core (``_core.Batch``) and ``ConsumerState``."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+from .._contract_data import EVENT_STREAM_KEYS, EventType
+from ..models import KnownEvent
+from ._codec import HandlerContext
+from ._consumer import DEFAULTS, ConsumerState, ConsumerStats, OnError
+from ._core import Batch, StreamEntry, Work, claim_call, read_entries
+from ._link import Link
+
+Handler = Callable[[KnownEvent, HandlerContext], object]
+
+
+class _Loop:
+    def __init__(self, client: Any, state: ConsumerState, handler: Handler, stop: threading.Event) -> None:
+        self.state, self.handler, self.stop = state, handler, stop
+        types = list(state.settings)
+        # A cluster reads each stream on the node that owns it; one Redis reads them all in one command.
+        if hasattr(client, "get_node_from_key"):
+            self.reads = [(Link(client, EVENT_STREAM_KEYS[t]), [t]) for t in types]
+        else:
+            self.reads = [(Link(client, EVENT_STREAM_KEYS[types[0]]), types)]
+        self.link_of = {t: link for link, ts in self.reads for t in ts}
+        self.pool = ThreadPoolExecutor(state.concurrency) if state.concurrency > 1 else None
+
+    def create_group(self, event_type: EventType, start: str) -> None:
+        try:
+            self.link_of[event_type].call(*self.state.group_args(event_type, start))
+        except Exception as e:
+            if "BUSYGROUP" not in str(e):
+                raise
+
+    def read(self) -> None:
+        for link, types in self.reads:
+            block = self.state.block_ms / 1000 / len(self.reads)
+            args = self.state.read_args(types)
+            if len(self.reads) > 1:
+                args[args.index("BLOCK") + 1] = str(max(10, int(block * 1000)))
+            by_stream = read_entries(link.call(*args, timeout=block + 10))
+            for t in types:
+                entries = by_stream.get(EVENT_STREAM_KEYS[t])
+                if entries:
+                    self.run(link, t, entries)
+
+    def reclaim(self) -> None:
+        for t, link in self.link_of.items():
+            start = "0-0"
+            while not self.stop.is_set():
+                start, entries = self.state.claimed(
+                    t, link.script(claim_call(self.state.settings[t], start, self.state.count))
+                )
+                if entries:
+                    self.run(link, t, entries)
+                if start == "0-0":
+                    break
+
+    def run(self, link: Link, event_type: EventType, entries: Sequence[StreamEntry]) -> None:
+        """One batch: dead letters and leases in one round trip, handlers, every outcome posted at once."""
+        state = self.state
+        batch = state.batch(event_type, entries)
+        for dl in batch.dead_letters:
+            link.post(dl.call, state.write_failed)
+        begin = batch.begin_call()
+        queue = state.begun(batch, link.script(begin) if begin else [])
+        beat = time.monotonic() + state.beat_seconds
+        running: dict[Future[object], Work] = {}
+        while queue or running:
+            if self.stop.is_set():  # the handlers in flight finish; the rest are released
+                for work in queue:
+                    link.post(batch.abandoned(work), state.write_failed)
+                queue = []
+            if self.pool is None and queue:
+                work = queue.pop(0)
+                link.post(state.outcome(batch, work, self._call(batch, work)), state.write_failed)
+            elif self.pool is not None:
+                while queue and len(running) < state.concurrency:
+                    work = queue.pop(0)
+                    running[self.pool.submit(self.handler, work.event, state.context(batch, work))] = work
+                done, _ = wait(running, timeout=max(0.0, beat - time.monotonic()), return_when=FIRST_COMPLETED)
+                for future in done:
+                    error = future.exception()
+                    link.post(state.outcome(batch, running.pop(future), error), state.write_failed)
+            if time.monotonic() >= beat:
+                self._heartbeat(link, batch)
+                beat = time.monotonic() + state.beat_seconds
+        link.flush()
+
+    def _call(self, batch: Batch, work: Work) -> BaseException | None:
+        try:
+            self.handler(work.event, self.state.context(batch, work))
+        except Exception as e:
+            return e
+        return None
+
+    def _heartbeat(self, link: Link, batch: Batch) -> None:
+        call = batch.extend_call()
+        if call is not None:
+            self.state.extended(batch, call, link.script(call))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        for link, _ in self.reads:
+            link.close()
+
+
+def consume_events(
+    client: Any,
+    *,
+    group: str,
+    consumer: str,
+    event_types: Sequence[EventType],
+    handler: Handler,
+    count: int = DEFAULTS["count"],
+    block_ms: int = DEFAULTS["blockMs"],
+    idle_timeout_ms: int = DEFAULTS["idleTimeoutMs"],
+    max_deliveries: int = DEFAULTS["maxDeliveries"],
+    idempotency_window_ms: int = DEFAULTS["idempotencyWindowMs"],
+    concurrency: int = DEFAULTS["concurrency"],
+    start_id: str = "0",
+    stop: threading.Event | None = None,
+    handle_signals: bool = True,
+    on_error: OnError | None = None,
+) -> ConsumerStats:
+    """Consume events in a consumer group until stopped; returns what was done.
+
+    The protocol of the contract (``x-redis-streams``), the same as the TypeScript ``consumeEvents``:
+    creates the group if missing (from ``start_id``; recreated at the last entry seen if it is lost);
+    reads raw bytes on a connection of its own from the client's pool (``decode_responses`` does not
+    matter); dead-letters what cannot be handled; leases each batch in one script call and renews the
+    leases while handlers run; calls ``handler(event, context)`` (``concurrency`` at once in worker
+    threads; 1, the default, runs it in this thread, in stream order); records each outcome (done mark
+    and XACK in one script) without waiting. A handler that raises is retried after
+    ``idle_timeout_ms`` and dead-lettered when it fails on delivery ``max_deliveries``. Failures are
+    logged to the ``goodgo_contracts_events.redis_streams`` logger, or given to ``on_error``.
+    Stops when ``stop`` is set, or on SIGTERM/SIGINT (``handle_signals``, main thread only): the
+    handlers in flight finish first. Survives Redis restarts.
+    """
+    import redis
+
+    state = ConsumerState(
+        group=group,
+        consumer=consumer,
+        event_types=event_types,
+        count=count,
+        block_ms=block_ms,
+        idle_timeout_ms=idle_timeout_ms,
+        max_deliveries=max_deliveries,
+        idempotency_window_ms=idempotency_window_ms,
+        concurrency=concurrency,
+        start_id=start_id,
+        on_error=on_error,
+    )
+    stop = stop or threading.Event()
+    loop = _Loop(client, state, handler, stop)
+    previous: dict[signal.Signals, Any] = {}
+    if handle_signals and threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
+    try:
+        _run(loop, state, stop, redis)
+    finally:
+        for sig, before in previous.items():
+            signal.signal(sig, before)
+        loop.close()
+    return state.stats
+
+
+def _run(loop: _Loop, state: ConsumerState, stop: threading.Event, redis: Any) -> None:
+    groups_ready = False
+    next_reclaim = time.monotonic() + state.reclaim_seconds
+    backoff = 0.1
+    while not stop.is_set():
+        try:
+            if not groups_ready:
+                for t in state.settings:
+                    loop.create_group(t, state.start_id)
+                groups_ready = True
+            loop.read()
+            if time.monotonic() >= next_reclaim:
+                loop.reclaim()
+                next_reclaim = time.monotonic() + state.reclaim_seconds
+            backoff = 0.1
+        except (redis.ConnectionError, redis.TimeoutError, redis.ResponseError, OSError) as e:
+            if isinstance(e, redis.ResponseError) and _recover(loop, state, e):
+                continue
+            state.report(e, "read")  # Redis restarting (LOADING), a lost connection: wait, reconnect, go on
+            for link, _ in loop.reads:
+                link.reset()
+            stop.wait(backoff)
+            backoff = min(backoff * 2, 2.0)
+
+
+def _recover(loop: _Loop, state: ConsumerState, error: BaseException) -> bool:
+    """NOGROUP: recreate each lost group where this consumer was."""
+    named = [t for t in state.settings if EVENT_STREAM_KEYS[t] in str(error)] or list(state.settings)
+    starts = [(t, state.lost_group(t, error)) for t in named]
+    for t, start in starts:
+        if start is not None:
+            loop.create_group(t, start)
+    return any(start is not None for _, start in starts)

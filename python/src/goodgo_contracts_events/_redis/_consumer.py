@@ -1,0 +1,185 @@
+"""What the blocking and the asyncio consumers share besides the core: options, counters, reporting.
+
+Everything here decides or counts; nothing does I/O. The loops (``_blocking``, ``_asyncio``) only
+send what ``Batch`` and this state give them and hand back the replies.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._contract_data import EVENT_STREAM_KEYS, EVENT_TYPES, EventType
+from .._redis_protocol import REDIS_PROTOCOL
+from .._uuid_v7 import uuidv7
+from ._codec import HandlerContext
+from ._core import Batch, CoreSettings, ScriptCall, StreamEntry, Work, claimed
+
+DEFAULTS: dict[str, int] = REDIS_PROTOCOL["defaults"]
+LOG = logging.getLogger("goodgo_contracts_events.redis_streams")
+"""Where the consumers report failures by default (a handler that raised, a lost connection, ...)."""
+_KEPT_ERRORS = 100
+NO_TRACE_ID = "0" * 32
+
+OnError = Callable[[BaseException, str], None]
+
+
+@dataclass
+class ConsumerStats:
+    """What a consumer did. ``errors`` keeps the last 100 failures as text; ``error_count`` counts them all."""
+
+    handled: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    dead_lettered: int = 0
+    reclaimed: int = 0
+    trimmed: int = 0
+    error_count: int = 0
+    errors: deque[str] = field(default_factory=lambda: deque(maxlen=_KEPT_ERRORS))
+
+
+def _check(event_types: Sequence[str], group: str, consumer: str, numbers: dict[str, int]) -> None:
+    if not event_types:
+        raise TypeError("consume_events: event_types is empty; name the event types to consume")
+    unknown = [t for t in event_types if t not in EVENT_TYPES]
+    if unknown:
+        raise TypeError(
+            f"consume_events: event_types has {', '.join(map(repr, unknown))}, not in the contract "
+            f"(known: {', '.join(EVENT_TYPES)}); upgrade the package if the type is new"
+        )
+    for name, value in (("group", group), ("consumer", consumer)):
+        if not isinstance(value, str) or not value:
+            raise TypeError(f"consume_events: {name} must be a non-empty string, got {value!r}")
+    for name, number in numbers.items():
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise ValueError(f"consume_events: {name} must be a positive integer, got {number!r}")
+
+
+class ConsumerState:
+    """Options, per-stream settings, counters and reporting of one consumer."""
+
+    def __init__(
+        self,
+        *,
+        group: str,
+        consumer: str,
+        event_types: Sequence[EventType],
+        count: int,
+        block_ms: int,
+        idle_timeout_ms: int,
+        max_deliveries: int,
+        idempotency_window_ms: int,
+        concurrency: int,
+        start_id: str,
+        on_error: OnError | None,
+    ) -> None:
+        numbers = {
+            "count": count,
+            "block_ms": block_ms,
+            "idle_timeout_ms": idle_timeout_ms,
+            "max_deliveries": max_deliveries,
+            "idempotency_window_ms": idempotency_window_ms,
+            "concurrency": concurrency,
+        }
+        _check(event_types, group, consumer, numbers)
+        self.group, self.consumer, self.count, self.block_ms = group, consumer, count, block_ms
+        self.concurrency, self.start_id, self.on_error = concurrency, start_id, on_error
+        self.beat_seconds = max(0.01, idle_timeout_ms / 3000)
+        self.reclaim_seconds = max(0.05, idle_timeout_ms / 2000)
+        token = f"{consumer}/{socket.gethostname()}/{os.getpid()}/{uuidv7()}"
+        self.settings = {
+            t: CoreSettings(t, group, consumer, token, idle_timeout_ms, max_deliveries, idempotency_window_ms)
+            for t in dict.fromkeys(event_types)
+        }
+        self.last_seen: dict[EventType, str] = {}
+        self.stats = ConsumerStats()
+
+    def report(self, error: BaseException, where: str) -> None:
+        self.stats.error_count += 1
+        self.stats.errors.append(f"{where}: {error!r}")
+        if self.on_error is not None:
+            self.on_error(error, where)
+        else:
+            LOG.error("consume_events [%s/%s] %s: %r", self.group, self.consumer, where, error)
+
+    def batch(self, event_type: EventType, entries: Sequence[StreamEntry]) -> Batch:
+        if entries and entries[0].deliveries == 1:
+            self.last_seen[event_type] = entries[-1].id
+        return Batch(self.settings[event_type], entries)
+
+    def dead_letter_failed(self, call: ScriptCall, error: BaseException) -> None:
+        self.stats.dead_lettered -= 1
+        self.report(
+            RuntimeError(f"could not dead-letter entry {call.args[2]!r}; it stays pending: {error!r}"), call.keys[0]
+        )
+
+    def write_failed(self, call: ScriptCall, error: BaseException) -> None:
+        if call.script == "deadLetter":
+            self.dead_letter_failed(call, error)
+        else:
+            self.report(
+                RuntimeError(f"could not record an outcome (the event will be redelivered): {error!r}"), call.keys[0]
+            )
+
+    def begun(self, batch: Batch, reply: Any) -> list[Work]:
+        self.stats.dead_lettered += len(batch.dead_letters)
+        result = batch.begun(reply)
+        self.stats.duplicates += result.duplicates
+        return result.leased
+
+    def extended(self, batch: Batch, call: ScriptCall, reply: Any) -> None:
+        for work in batch.extended(call, reply):
+            message = "lost the lease of an event still being handled; raise idle_timeout_ms above the slowest handler"
+            self.report(RuntimeError(message), f"{batch.stream} {work.entry.id}")
+
+    def context(self, batch: Batch, work: Work) -> HandlerContext:
+        trace = work.event["traceId"]
+        return HandlerContext(
+            batch.stream, work.entry.id, work.entry.deliveries, None if trace == NO_TRACE_ID else trace
+        )
+
+    def outcome(self, batch: Batch, work: Work, error: BaseException | None) -> ScriptCall:
+        """The write that records a handler's outcome, counted and reported."""
+        if error is None:
+            self.stats.handled += 1
+            return batch.succeeded(work)
+        self.stats.failed += 1
+        self.report(error, f"{batch.stream} {work.entry.id}")
+        call, dead = batch.failed(work, f"{type(error).__name__}: {error}")
+        self.stats.dead_lettered += int(dead)
+        return call
+
+    def claimed(self, event_type: EventType, reply: Any) -> tuple[str, list[StreamEntry]]:
+        next_start, entries, trimmed = claimed(reply)
+        if trimmed:
+            self.stats.trimmed += len(trimmed)
+            shown = ", ".join(trimmed[:10]) + (", ..." if len(trimmed) > 10 else "")
+            message = f"{len(trimmed)} pending entries were trimmed from the stream before they were handled: {shown}"
+            self.report(RuntimeError(message), EVENT_STREAM_KEYS[event_type])
+        self.stats.reclaimed += len(entries)
+        return next_start, entries
+
+    def group_args(self, event_type: EventType, start: str) -> list[str]:
+        return ["XGROUP", "CREATE", EVENT_STREAM_KEYS[event_type], self.group, start, "MKSTREAM"]
+
+    def lost_group(self, event_type: EventType, error: BaseException) -> str | None:
+        """On NOGROUP: where to recreate the group (the last entry this consumer saw, not 0), reported."""
+        if "NOGROUP" not in str(error):
+            return None
+        start = self.last_seen.get(event_type, self.start_id)
+        message = (
+            f"the consumer group {self.group} was lost (stream deleted, or Redis restarted without persistence); "
+            f"recreated it at {start}, the last entry this consumer saw"
+        )
+        self.report(RuntimeError(message), EVENT_STREAM_KEYS[event_type])
+        return start
+
+    def read_args(self, event_types: Sequence[EventType]) -> list[str]:
+        keys = [EVENT_STREAM_KEYS[t] for t in event_types]
+        head = ["XREADGROUP", "GROUP", self.group, self.consumer, "COUNT", str(self.count)]
+        return [*head, "BLOCK", str(self.block_ms), "STREAMS", *keys, *(">" for _ in keys)]

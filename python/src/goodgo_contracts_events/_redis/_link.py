@@ -1,0 +1,175 @@
+"""Raw Redis connections for the consumers: replies as bytes whatever the client decodes, and writes
+sent without waiting (their replies read by ``flush``). The blocking form and the asyncio form.
+
+A consumer takes its own connection from the client's pool (``decode_responses`` does not matter:
+replies are read with decoding off, so an entry that is not UTF-8 is dead-lettered with its bytes,
+never a ``UnicodeDecodeError``) and gives it back when it stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .._redis_protocol import REDIS_SCRIPTS
+from ._core import Arg, ScriptCall
+
+OnError = Callable[[ScriptCall, BaseException], None]
+
+
+def _eval_args(call: ScriptCall, by_text: bool) -> list[Arg]:
+    sha, text = REDIS_SCRIPTS[call.script]
+    return ["EVAL" if by_text else "EVALSHA", text if by_text else sha, str(len(call.keys)), *call.keys, *call.args]
+
+
+def _is_noscript(error: BaseException) -> bool:
+    # redis-py turns the NOSCRIPT reply into NoScriptError ("No matching script...").
+    return type(error).__name__ == "NoScriptError" or str(error).startswith("NOSCRIPT")
+
+
+def _pool_of(client: Any, key: str) -> Any:
+    if hasattr(client, "get_node_from_key"):  # redis.cluster.RedisCluster: the node that owns the key
+        return client.get_node_from_key(key).redis_connection.connection_pool
+    return client.connection_pool
+
+
+class Link:
+    """One raw connection (blocking)."""
+
+    def __init__(self, client: Any, key: str) -> None:
+        self._pool = _pool_of(client, key)
+        try:
+            self._conn = self._pool.get_connection()
+        except TypeError:  # redis-py 5.0 wants a command name
+            self._conn = self._pool.get_connection("_")
+        self._posted: list[tuple[ScriptCall, OnError]] = []
+        self._loaded = False
+
+    def _load(self) -> None:
+        """SCRIPT LOAD every script once per connection, so posted EVALSHAs find them (a NOSCRIPT reply
+        to a posted write is only seen when it is flushed)."""
+        self._loaded = True
+        for _, text in REDIS_SCRIPTS.values():
+            self._conn.send_command("SCRIPT", "LOAD", text)
+        for _ in REDIS_SCRIPTS:
+            self._conn.read_response(disable_decoding=True)
+
+    def call(self, *args: Arg, timeout: float | None = None) -> Any:
+        """Send one command and read its reply (after the replies of the writes posted before it)."""
+        self.flush()
+        if not self._loaded:
+            self._load()
+        self._conn.send_command(*args)
+        return self._conn.read_response(disable_decoding=True, **({} if timeout is None else {"timeout": timeout}))
+
+    def script(self, call: ScriptCall) -> Any:
+        try:
+            return self.call(*_eval_args(call, False))
+        except Exception as e:
+            if not _is_noscript(e):
+                raise
+            return self.call(*_eval_args(call, True))
+
+    def post(self, call: ScriptCall, on_error: OnError) -> None:
+        """Send now, read the reply later (``flush``): the write reaches Redis without a round trip."""
+        self._conn.send_command(*_eval_args(call, False))
+        self._posted.append((call, on_error))
+
+    def flush(self) -> None:
+        """Read the replies of the posted writes; the ones Redis had no script for are run again by text."""
+        posted, self._posted = self._posted, []
+        again: list[tuple[ScriptCall, OnError]] = []
+        for call, on_error in posted:
+            try:
+                self._conn.read_response(disable_decoding=True)
+            except Exception as e:
+                if _is_noscript(e):
+                    again.append((call, on_error))
+                else:
+                    on_error(call, e)
+        for call, on_error in again:
+            try:
+                self.call(*_eval_args(call, True))
+            except Exception as e:
+                on_error(call, e)
+
+    def reset(self) -> None:
+        """After a lost connection: drop what was posted (it is retried through redelivery) and reconnect lazily."""
+        self._posted = []
+        self._loaded = False
+        self._conn.disconnect()
+
+    def close(self) -> None:
+        self._pool.release(self._conn)
+
+
+class AsyncLink:
+    """One raw connection (asyncio): the same as ``Link``, awaited."""
+
+    def __init__(self, client: Any) -> None:
+        if hasattr(client, "get_node_from_key"):
+            raise TypeError(
+                "consume_events (asyncio) does not support redis.asyncio.cluster.RedisCluster; "
+                "use the blocking goodgo_contracts_events.redis_streams.consume_events with redis.cluster.RedisCluster"
+            )
+        self._pool = client.connection_pool
+        self._conn: Any = None
+        self._posted: list[tuple[ScriptCall, OnError]] = []
+
+    async def _connection(self) -> Any:
+        if self._conn is None:
+            conn = await self._pool.get_connection()
+            for _, text in REDIS_SCRIPTS.values():  # as Link._load
+                await conn.send_command("SCRIPT", "LOAD", text)
+            for _ in REDIS_SCRIPTS:
+                await conn.read_response(disable_decoding=True)
+            self._conn = conn
+        return self._conn
+
+    async def call(self, *args: Arg, timeout: float | None = None) -> Any:
+        await self.flush()
+        conn = await self._connection()
+        await conn.send_command(*args)
+        return await conn.read_response(disable_decoding=True, timeout=timeout)
+
+    async def script(self, call: ScriptCall) -> Any:
+        try:
+            return await self.call(*_eval_args(call, False))
+        except Exception as e:
+            if not _is_noscript(e):
+                raise
+            return await self.call(*_eval_args(call, True))
+
+    async def post(self, call: ScriptCall, on_error: OnError) -> None:
+        conn = await self._connection()
+        await conn.send_command(*_eval_args(call, False))
+        self._posted.append((call, on_error))
+
+    async def flush(self) -> None:
+        posted, self._posted = self._posted, []
+        again: list[tuple[ScriptCall, OnError]] = []
+        for call, on_error in posted:
+            try:
+                await self._conn.read_response(disable_decoding=True)
+            except Exception as e:
+                if _is_noscript(e):
+                    again.append((call, on_error))
+                else:
+                    on_error(call, e)
+        for call, on_error in again:
+            try:
+                await self.call(*_eval_args(call, True))
+            except Exception as e:
+                on_error(call, e)
+
+    async def reset(self) -> None:
+        self._posted = []
+        if self._conn is not None:
+            await self._conn.disconnect()
+            await self._pool.release(self._conn)
+            self._conn = None
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._pool.release(self._conn)
+            self._conn = None
