@@ -54,3 +54,32 @@ function summarize(errors: readonly ValidationIssue[]): string {
   const more = errors.length > SHOWN ? `; and ${errors.length - SHOWN} more` : '';
   return `invalid event: ${parts.join('; ')}${more}`;
 }
+
+/**
+ * Thrown by `publishEvent` and `publishEvents` when Redis refused the write or did not answer (it
+ * is down, restarting, or the connection was lost). Says what happened and what to do; the Redis
+ * client's error is the `cause`. A timeout cannot tell whether the write landed: retrying with
+ * the same events is safe, since consumers handle an eventId once.
+ *
+ * @example
+ * try { await publishEvent(redis, event); } catch (e) { if (e instanceof PublishError) retryLater(event); }
+ */
+export class PublishError extends Error {
+  override readonly name = 'PublishError';
+  /** The streams written to. */
+  readonly streams: readonly string[];
+
+  constructor({ cause, streams, count }: { cause: unknown; streams: readonly string[]; count: number }) {
+    const what = cause instanceof Error ? `${cause.name}${cause.message ? `: ${cause.message}` : ' (no message)'}` : String(cause);
+    const answered = cause instanceof Error && /^[A-Z]+ /.test(cause.message) && !/timeout/i.test(cause.name);
+    super(
+      `could not publish ${count} event(s) to ${streams.join(', ')}: ${what}. ` +
+        (answered ? 'Redis refused the write; fix what it says' : 'Redis did not answer (is it running and reachable?)') +
+        (answered && count === 1
+          ? ', then publish the event again: it was not appended.'
+          : `, then publish the same ${count > 1 ? 'events' : 'event'} again: ${count > 1 ? 'some' : 'it'} may have been appended, and consumers skip a repeated eventId.`),
+      { cause },
+    );
+    this.streams = streams;
+  }
+}

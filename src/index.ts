@@ -1,6 +1,6 @@
 export { createEnvelope, EVENT_ENVELOPE_SCHEMA_VERSION, NO_TRACE_ID } from './envelope.js';
 export type { CreateEnvelopeOptions, EventEnvelope } from './envelope.js';
-export { EventValidationError } from './errors.js';
+export { EventValidationError, PublishError } from './errors.js';
 export type { ValidationIssue } from './errors.js';
 export { EVENT_DEAD_LETTER_KEYS, EVENT_LIFECYCLE, EVENT_STREAM_KEYS, EVENT_TYPES, isEventType, STREAM_ENTRY_FIELD } from './event-types.js';
 export type { EventMap, EventOf, EventPayloadMap, EventType, KnownEvent } from './event-types.js';

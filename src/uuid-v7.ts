@@ -172,7 +172,7 @@ export function isUuidV7(value: unknown): value is string {
  *
  * @throws {TypeError} when `id` is not a canonical lowercase UUIDv7.
  * @example
- * uuidv7Timestamp('019ac5cf-3e21-7a9c-b5d0-7f3e2a1c9b46'); // 1764236705313
+ * uuidv7Timestamp('019ac5cf-3e21-7a9c-b5d0-7f3e2a1c9b46'); // 1764255284769 (2025-11-27T14:54:44.769Z)
  * new Date(uuidv7Timestamp(uuidv7())).toISOString(); // now
  */
 export function uuidv7Timestamp(id: string): number {

@@ -9,7 +9,7 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { createClient, createCluster } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { consumeEvents, createEnvelope, EVENT_TYPES, fromStreamFields, publishEvent, publishEvents, toStreamFields, type EventEnvelope, type EventPayloadMap, type EventType, type KnownEvent } from '../src/index.ts';
+import { consumeEvents, createEnvelope, EVENT_DEAD_LETTER_KEYS, EVENT_TYPES, fromStreamFields, publishEvent, publishEvents, toStreamFields, type EventEnvelope, type EventPayloadMap, type EventType, type KnownEvent } from '../src/index.ts';
 import { venvPython } from '../scripts/lib/render-python.ts';
 import { contractExamples, ROOT } from './support/contract-examples.ts';
 import { freePort, RedisServer } from './support/redis-server.ts';
@@ -174,6 +174,7 @@ describe('2. entries that cannot be handled', () => {
     const s = await server();
     const client = await connect(s);
     const key = 'events:payment.completed';
+    const deadKey = EVENT_DEAD_LETTER_KEYS['payment.completed'];
     const good = [event('payment.completed'), event('payment.completed'), event('payment.completed')];
     const wrongType = { ...(good[0] as EventEnvelope), eventId: event('payment.completed').eventId, payload: { ...(good[0]!.payload as object), amount: 'lots' } };
     await publishEvent(client, good[0]!);
@@ -187,14 +188,14 @@ describe('2. entries that cannot be handled', () => {
     await publishEvent(client, good[2]!);
     const handled: string[] = [];
     const consumer = await consumeEvents({ client, group: 'g', consumer: 'c', eventTypes: ['payment.completed'], blockMs: 100, handler: (e) => void handled.push(e.eventId) });
-    await until(() => handled.length === 3 && s.cli('XLEN', `${key}:dead-letter`) === '6');
+    await until(() => handled.length === 3 && s.cli('XLEN', deadKey) === '6');
     await consumer.stop();
     expect(handled).toEqual(good.map((e) => e.eventId));
-    const dead = (await client.sendCommand(['XRANGE', `${key}:dead-letter`, '-', '+'])) as [string, string[]][];
+    const dead = (await client.sendCommand(['XRANGE', deadKey, '-', '+'])) as [string, string[]][];
     const fields = dead.map(([, f]) => Object.fromEntries(f.flatMap((_, i) => (i % 2 ? [] : [[f[i], f[i + 1]]]))) as Record<string, string>);
     // An unknown event type on a producer-only stream is on the wrong stream, whatever consumers tolerate.
     expect(fields.map((f) => f['deadLetter.reason'])).toEqual(['invalid', 'invalid', 'payload-invalid', 'wrong-stream', 'wrong-stream', 'invalid']);
-    expect(fields[0]).toMatchObject({ envelope: '{not json', 'deadLetter.stream': key, 'deadLetter.deliveries': '1' });
+    expect(fields[0]).toMatchObject({ envelope: '{not json', 'deadLetter.stream': key, 'deadLetter.group': 'g', 'deadLetter.deliveries': '1' });
     expect(JSON.parse(fields[1]!['deadLetter.errors']!)).toEqual([expect.objectContaining({ keyword: 'required', params: { missingProperty: 'traceId' } })]);
     expect(JSON.parse(fields[2]!['deadLetter.errors']!)).toEqual([expect.objectContaining({ instancePath: '/payload/amount', keyword: 'type' })]);
     expect(fields[5]).toMatchObject({ note: 'no envelope here', 'deadLetter.reason': 'invalid' });
@@ -232,7 +233,7 @@ describe('3. a consumer killed in the middle of a batch', () => {
 });
 
 describe('4. a handler that always throws', () => {
-  it('is retried, then its entry is dead-lettered after maxDeliveries', async () => {
+  it('is retried, then its entry is dead-lettered when it fails on delivery maxDeliveries', async () => {
     const s = await server();
     const client = await connect(s);
     const e = event('kyc.verified');
@@ -240,12 +241,13 @@ describe('4. a handler that always throws', () => {
     let calls = 0;
     const consumer = await consumeEvents({ client, group: 'g', consumer: 'c', eventTypes: ['kyc.verified'], blockMs: 100, idleTimeoutMs: 200, maxDeliveries: 3, onError: () => undefined,
       handler: () => { calls++; throw new Error('downstream is down'); } });
-    await until(() => s.cli('XLEN', 'events:kyc.verified:dead-letter') === '1');
+    const deadKey = EVENT_DEAD_LETTER_KEYS['kyc.verified'];
+    await until(() => s.cli('XLEN', deadKey) === '1');
     await consumer.stop();
     expect(calls).toBe(3);
-    const dead = s.cli('XRANGE', 'events:kyc.verified:dead-letter', '-', '+').split('\n');
+    const dead = s.cli('XRANGE', deadKey, '-', '+').split('\n');
     expect(dead[dead.indexOf('deadLetter.reason') + 1]).toBe('max-deliveries');
-    expect(dead[dead.indexOf('deadLetter.deliveries') + 1]).toBe('4');
+    expect(dead[dead.indexOf('deadLetter.deliveries') + 1]).toBe('3');
     expect(JSON.parse(dead[dead.indexOf('envelope') + 1]!)).toEqual(e);
     expect(s.cli('XPENDING', 'events:kyc.verified', 'g').split('\n')[0]).toBe('0');
     await client.quit();

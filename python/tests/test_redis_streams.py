@@ -19,7 +19,8 @@ from typing import Any, cast
 import pytest
 import redis
 
-from goodgo_contracts_events import create_envelope
+from goodgo_contracts_events import EventValidationError, create_envelope
+from goodgo_contracts_events._contract_data import EVENT_DEAD_LETTER_KEYS
 from goodgo_contracts_events.redis_streams import consume_events, publish_event, publish_events
 from goodgo_contracts_events.redis_streams_asyncio import consume_events as consume_events_async
 
@@ -31,7 +32,7 @@ KYC = {
     "verifiedAt": "2026-11-27T09:15:01.980Z",
 }
 STREAM = "events:kyc.verified"
-DEAD = "events:kyc.verified:dead-letter"
+DEAD = EVENT_DEAD_LETTER_KEYS["kyc.verified"]
 
 
 @pytest.fixture
@@ -155,7 +156,8 @@ def test_a_failing_handler_is_retried_then_dead_lettered(server: redis.Redis) ->
     assert calls == [1, 2, 3]
     (fields,) = dead_letters(server)
     assert fields["deadLetter.reason"] == "max-deliveries"
-    assert fields["deadLetter.deliveries"] == "4"
+    assert fields["deadLetter.deliveries"] == "3"
+    assert json.loads(fields["deadLetter.errors"])[0]["message"].startswith("the handler failed on delivery 3 of 3: ")
 
 
 def test_an_event_is_handled_once_per_group_even_when_published_twice(server: redis.Redis) -> None:
@@ -250,3 +252,81 @@ def test_asyncio_consumer_dead_letters_and_handles(server: redis.Redis) -> None:
     seen, stats = asyncio.run(main())
     assert len(seen) == 1
     assert stats.dead_lettered == 1
+
+
+def test_a_client_that_decodes_responses_still_reads_raw_bytes(server: redis.Redis) -> None:
+    """Issue 9: decode_responses=True crash-looped on a binary entry. The consumer reads on a raw
+    connection of its own, so the entry is dead-lettered with its bytes and the rest is handled."""
+    decoding = redis.Redis(port=server.connection_pool.connection_kwargs["port"], decode_responses=True)
+    good = create_envelope("kyc.verified", KYC, producer="kyc-service")
+    server.xadd(STREAM, {"envelope": b"\xff\xfe{"})
+    publish_event(server, good)
+    seen: list[str] = []
+    stats = run_until(
+        decoding,
+        lambda: seen == [good["eventId"]] and server.xlen(DEAD) == 1,
+        group="g",
+        consumer="c",
+        event_types=["kyc.verified"],
+        handler=lambda e, _c: seen.append(e["eventId"]),
+    )
+    rows = cast(list[tuple[bytes, dict[bytes, bytes]]], server.xrange(DEAD))
+    assert rows[0][1][b"envelope"] == b"\xff\xfe{"
+    assert rows[0][1][b"deadLetter.reason"] == b"invalid"
+    assert stats.handled == 1
+    decoding.close()
+
+
+def test_failures_are_logged_by_default_and_the_error_list_is_bounded(
+    server: redis.Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    publish_events(server, [create_envelope("kyc.verified", KYC, producer="kyc-service") for _ in range(120)])
+
+    def fail(_e: object, _c: object) -> None:
+        raise RuntimeError("downstream is down")
+
+    with caplog.at_level("ERROR", logger="goodgo_contracts_events.redis_streams"):
+        stats = run_until(
+            server,
+            lambda: len(caplog.records) >= 120,
+            group="g",
+            consumer="c",
+            event_types=["kyc.verified"],
+            handler=fail,
+            count=200,
+        )
+    assert "downstream is down" in caplog.records[0].getMessage()
+    assert stats.error_count >= 120
+    assert len(stats.errors) == 100
+
+
+def test_unknown_event_types_and_bad_options_are_refused(server: redis.Redis) -> None:
+    with pytest.raises(TypeError, match="not in the contract"):
+        consume_events(server, group="g", consumer="c", event_types=["order.shipped"], handler=print)  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="concurrency must be a positive integer"):
+        consume_events(server, group="g", consumer="c", event_types=["kyc.verified"], handler=print, concurrency=0)
+
+
+def test_publish_refuses_a_lone_surrogate_instead_of_failing_to_encode(server: redis.Redis) -> None:
+    event = dict(create_envelope("kyc.verified", KYC, producer="kyc-service"))
+    event["payload"] = {**KYC, "provider": "onfido\ud800"}
+    with pytest.raises(EventValidationError) as raised:
+        publish_event(server, event)
+    assert raised.value.errors[0].keyword == "encoding"
+    assert "lone surrogate" in raised.value.errors[0].message
+    assert server.xlen(STREAM) == 0
+
+
+def test_publish_sends_the_bytes_it_validated() -> None:
+    """A mapping that reads one way and serializes another is judged by what would be sent."""
+
+    class Lying(dict[str, object]):
+        def __getitem__(self, key: str) -> object:
+            return {"schemaVersion": 1}.get(key, super().__getitem__(key))
+
+    from goodgo_contracts_events._redis._publish import encode_event
+
+    valid = create_envelope("kyc.verified", KYC, producer="kyc-service")
+    key, data = encode_event(Lying(valid))
+    assert key == STREAM
+    assert json.loads(data) == valid

@@ -122,3 +122,19 @@ def test_a_forked_child_draws_fresh_random_bytes() -> None:
     child_tails = {child[i + 28 : i + 36] for i in range(0, len(child), 36)}
     parent_tails = {parent[i + 28 : i + 36] for i in range(0, len(parent), 36)}
     assert not child_tails & parent_tails
+
+
+def test_a_generator_made_by_the_user_does_not_repeat_ids_after_fork() -> None:
+    """Issue 9: only the module's generator re-seeded after os.fork; now every generator does."""
+    import os
+
+    generator = UuidV7Generator(now=lambda: 1_700_000_000_000)
+    generator.generate()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next id, to the parent
+        os.write(write, generator.generate().encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 64).decode()
+    assert child != generator.generate()

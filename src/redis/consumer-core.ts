@@ -138,9 +138,11 @@ export class Batch {
     this.works.forEach((work, i) => {
       const state = states[i];
       if (state === 'leased') {
+        // Its other entries in this batch (the event published twice) are acked with it: duplicates.
         leased.push(work);
         this.unsettled.add(work);
-      } else if (state === 'done') duplicates++;
+        duplicates += work.entryIds.length - 1;
+      } else if (state === 'done') duplicates += work.entryIds.length;
       else busy++;
     });
     return { leased, duplicates, busy };

@@ -40,7 +40,7 @@ def options() -> dict[str, Any]:
 
 
 def report(stats: Any) -> None:
-    out = {k: (list(v)[-20:] if k == "errors" else v) for k, v in stats.__dict__.items()}
+    out = {k: (v[-20:] if k == "errors" else v) for k, v in stats.__dict__.items()}
     print(json.dumps({**out, "deadLettered": stats.dead_lettered, "messages": messages[-20:]}), flush=True)
 
 

@@ -6,6 +6,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable
 
 # Random bytes are drawn in 4 KiB blocks and hex-encoded once per block: one os.urandom call per
@@ -55,6 +56,7 @@ class UuidV7Generator:
         self._hi = 0
         self._lo = 0
         self._prefix = ""
+        _ALL.add(self)
         if after is not None:
             if not is_uuidv7(after):
                 raise TypeError(f"UuidV7Generator: after must be a canonical lowercase UUIDv7, got {after!r}")
@@ -129,8 +131,16 @@ class UuidV7Generator:
         self._pos = _POOL_BYTES
 
 
+def _after_fork_all() -> None:
+    for generator in list(_ALL):
+        generator._after_fork()
+
+
+_ALL: weakref.WeakSet[UuidV7Generator] = weakref.WeakSet()
+# Every generator, not only the module's: one made by a user and used in a forked worker must not
+# repeat its parent's ids (issue 9).
+os.register_at_fork(after_in_child=_after_fork_all)
 _default = UuidV7Generator()
-os.register_at_fork(after_in_child=_default._after_fork)
 
 
 def uuidv7() -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +39,7 @@ class ConsumerStats:
     reclaimed: int = 0
     trimmed: int = 0
     error_count: int = 0
-    errors: deque[str] = field(default_factory=lambda: deque(maxlen=_KEPT_ERRORS))
+    errors: list[str] = field(default_factory=list)
 
 
 def _check(event_types: Sequence[str], group: str, consumer: str, numbers: dict[str, int]) -> None:
@@ -102,6 +101,7 @@ class ConsumerState:
     def report(self, error: BaseException, where: str) -> None:
         self.stats.error_count += 1
         self.stats.errors.append(f"{where}: {error!r}")
+        del self.stats.errors[:-_KEPT_ERRORS]
         if self.on_error is not None:
             self.on_error(error, where)
         else:

@@ -209,11 +209,12 @@ class Batch:
         duplicates = busy = 0
         for i, work in enumerate(self._works):
             state = states[i] if i < len(states) else None
-            if state == "leased":
+            if state == "leased":  # its other entries in this batch are acked with it: duplicates
                 leased.append(work)
                 self._unsettled[id(work)] = work
+                duplicates += len(work.entry_ids) - 1
             elif state == "done":
-                duplicates += 1
+                duplicates += len(work.entry_ids)
             else:
                 busy += 1
         return Begun(leased, duplicates, busy)
