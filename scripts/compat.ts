@@ -15,7 +15,7 @@ const root = path.resolve(option('--root') ?? path.join(path.dirname(fileURLToPa
 
 function table(rows: readonly CompatRow[]): string {
   const header = ['event type', 'JSON pointer', 'change', 'producers', 'consumers', 'reason'];
-  const cells = rows.map((r) => [r.eventType, r.pointer || '/', r.change, r.producers, r.consumers, r.reason]);
+  const cells = rows.map((r) => [r.eventType, r.pointer || '/', r.change, r.producers, r.consumers, r.declared === undefined ? r.reason : `declared: ${r.declared}`]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]): string => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
@@ -41,7 +41,8 @@ await runScript(async () => {
     return 0;
   }
   console.log(table(rows));
-  console.log(`\ncompat: ${rows.length} change(s) since ${ref ?? against}, ${breaking.length} breaking.`);
+  const declared = rows.filter((r) => r.declared !== undefined).length;
+  console.log(`\ncompat: ${rows.length} change(s) since ${ref ?? against}, ${breaking.length} breaking${declared ? `, ${declared} declared breaking (let through)` : ''}.`);
   if (breaking.length > 0) {
     console.error('error: breaking change(s) above; fix: undo them, or publish the new shape as a new event type (e.g. <type>_v2) dual-published beside the old one (README, "Breaking changes")');
     return 1;

@@ -7,6 +7,7 @@ import { eventTypeNameProblem, isPastTense } from '../scripts/lib/event-type-nam
 import { lintContract } from '../scripts/lib/lint-contract.ts';
 import { loadContract } from '../scripts/lib/load-contract.ts';
 import { ROOT } from './support/contract-examples.ts';
+import { CONTRACT_FILES } from '../scripts/lib/contract-files.ts';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -15,7 +16,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function fixture(edits: Record<string, (text: string) => string> = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'check-'));
   dirs.push(dir);
-  for (const entry of ['asyncapi.yaml', 'schemas', 'generated']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of [...CONTRACT_FILES, 'generated']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   for (const [file, edit] of Object.entries(edits)) {
     const at = path.join(dir, file);
     const before = readFileSync(at, 'utf8');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diffSchemas, type Verdict } from '../scripts/lib/schema-diff.ts';
 import { ROOT } from './support/contract-examples.ts';
+import { CONTRACT_FILES } from '../scripts/lib/contract-files.ts';
 
 interface Case {
   readonly description: string;
@@ -33,13 +34,27 @@ describe('npm run compat', () => {
   const copy = (): string => {
     const dir = mkdtempSync(path.join(tmpdir(), 'compat-'));
     dirs.push(dir);
-    for (const entry of ['asyncapi.yaml', 'schemas', 'generated']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+    for (const entry of [...CONTRACT_FILES, 'generated']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
     return dir;
   };
   const compat = (root: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/compat.ts'), '--root', root, ...args], { cwd: ROOT, encoding: 'utf8' });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
   };
+
+  it('fails on a change to the Redis wire (a key template), and lets it through once declared with its reason', () => {
+    const head = copy();
+    const yaml = path.join(head, 'asyncapi.yaml');
+    const text = readFileSync(yaml, 'utf8');
+    writeFileSync(yaml, text.replace("entryField: envelope", 'entryField: event'));
+    const run = compat(head, '--against', ROOT);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/\| \(redis binding\) +\| \/servers\/redis\/x-redis-streams\/entryField +\| entryField changed from "envelope" to "event" +\| breaking +\| breaking +\|/);
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('x-declared-breaking-changes:\n', 'x-declared-breaking-changes:\n  - pointer: /servers/redis/x-redis-streams/entryField\n    reason: a test rename\n'));
+    const declared = compat(head, '--against', ROOT);
+    expect(declared.status, declared.stderr).toBe(0);
+    expect(declared.stdout).toContain('declared: a test rename');
+  });
 
   it('fails with a table row naming a required field removed from payment.completed', () => {
     const head = copy();

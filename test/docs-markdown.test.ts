@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadContract } from '../scripts/lib/load-contract.ts';
 import { renderDocsMarkdown } from '../scripts/lib/render-docs-markdown.ts';
 import { ROOT } from './support/contract-examples.ts';
+import { CONTRACT_FILES } from '../scripts/lib/contract-files.ts';
 
 const contract = await loadContract(ROOT);
 const markdown = renderDocsMarkdown(contract);
@@ -55,7 +56,7 @@ describe('npm run docs on a broken contract', () => {
   const docsWith = (from: string, to: string): { status: number | null; stderr: string; dir: string } => {
     const dir = mkdtempSync(path.join(tmpdir(), 'docs-broken-'));
     dirs.push(dir);
-    for (const entry of ['asyncapi.yaml', 'schemas']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+    for (const entry of CONTRACT_FILES) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
     const yaml = path.join(dir, 'asyncapi.yaml');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(from, to));
     const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/docs.ts'), '--root', dir], { cwd: ROOT, encoding: 'utf8' });

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ContractErrors } from '../scripts/lib/contract-error.ts';
 import { GENERATED_DIRS, renderGenerated } from '../scripts/lib/render-generated.ts';
 import { ROOT } from './support/contract-examples.ts';
+import { CONTRACT_FILES } from '../scripts/lib/contract-files.ts';
 
 const rendered = await renderGenerated(ROOT);
 
@@ -64,7 +65,7 @@ describe('the generator on a broken contract', () => {
   const fixture = (edit: (dir: string) => void): string => {
     const dir = mkdtempSync(path.join(tmpdir(), 'contract-'));
     dirs.push(dir);
-    for (const entry of ['asyncapi.yaml', 'schemas', 'generated']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+    for (const entry of [...CONTRACT_FILES, 'generated']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
     edit(dir);
     return dir;
   };

@@ -1,6 +1,7 @@
 import { dereference } from './dereference.js';
 import type { Contract, JsonObject } from './load-contract.js';
 import { diffSchemas, type Verdict } from './schema-diff.js';
+import { compareBindings } from './compare-bindings.js';
 
 /** One row of the compat table. */
 export interface CompatRow {
@@ -11,10 +12,12 @@ export interface CompatRow {
   readonly producers: Verdict;
   readonly consumers: Verdict;
   readonly reason: string;
+  /** Set when the head contract declares this breaking change deliberately (`x-declared-breaking-changes`): its reason. */
+  readonly declared?: string;
 }
 
 /** Whether a row breaks anyone. */
-export const isBreaking = (row: CompatRow): boolean => row.producers === 'breaking' || row.consumers === 'breaking';
+export const isBreaking = (row: CompatRow): boolean => row.declared === undefined && (row.producers === 'breaking' || row.consumers === 'breaking');
 
 function resolved(contract: Contract, id: string): JsonObject {
   const byId = new Map(contract.schemas.map((s) => [String(s.schema['$id']), s.schema]));
@@ -50,6 +53,7 @@ export function compareContracts(base: Contract, head: Contract): CompatRow[] {
     }
     for (const c of diffSchemas(resolved(base, b.payloadSchema.id), resolved(head, h.payloadSchema.id), '/payload')) rows.push({ eventType: b.eventType, ...c });
   }
+  rows.push(...compareBindings(base, head));
   for (const h of head.eventTypes) {
     if (!base.eventTypes.some((b) => b.eventType === h.eventType)) {
       rows.push({ eventType: h.eventType, pointer: '', change: 'event type added', producers: 'safe', consumers: 'safe', reason: `a new stream ${h.streamKey}; tolerant consumers accept it unchecked until they upgrade` });

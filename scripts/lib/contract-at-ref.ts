@@ -3,9 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ContractError, ContractErrors } from './contract-error.js';
+import { CONTRACT_FILES } from './contract-files.js';
 
 /**
- * Extracts the contract (asyncapi.yaml and schemas/) as it was at a git ref into a temporary
+ * Extracts the contract (asyncapi.yaml, schemas/, redis/) as it was at a git ref into a temporary
  * folder and returns the folder, or `undefined` when the ref has no contract yet.
  *
  * @throws {ContractErrors} when the ref does not exist.
@@ -25,7 +26,16 @@ export function contractAtRef(root: string, ref: string): string | undefined {
     return undefined;
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'contract-base-'));
-  const archive = git(['archive', '--format=tar', ref, 'asyncapi.yaml', 'schemas']);
+  // Older commits may lack a part (redis/ came with the structured binding): archive what exists.
+  const present = CONTRACT_FILES.filter((entry) => {
+    try {
+      git(['cat-file', '-e', `${ref}:${entry}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const archive = git(['archive', '--format=tar', ref, ...present]);
   execFileSync('tar', ['-x', '-C', dir], { input: archive });
   return dir;
 }

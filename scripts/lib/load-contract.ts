@@ -130,7 +130,7 @@ export async function loadContract(root: string, options: { strict?: boolean } =
   }
 
   // An old contract (compat's base, strict: false) may predate the structured binding.
-  const lenient = options.strict === false && !(isObject(raw['servers']) && isObject(raw['servers']['redis']) && isObject(raw['servers']['redis']['x-redis-streams']) && 'deadLetterStream' in raw['servers']['redis']['x-redis-streams']);
+  const lenient = options.strict === false && !(isObject(raw['servers']) && isObject(raw['servers']['redis']) && isObject(raw['servers']['redis']['x-redis-streams']) && 'scripts' in raw['servers']['redis']['x-redis-streams']);
   const binding = lenient ? undefined : readBinding(root, raw, problems);
   const limits = lenient ? undefined : readLimits(raw, problems);
   const deadLetterKeyOf = (stream: string): string => fillKey(binding?.deadLetterStream ?? '<stream>:dead-letter', { stream });

@@ -35,6 +35,9 @@ export async function renderPython(contract: Contract, hints: readonly [string, 
   for (const s of contract.schemas) {
     files.set(`${PYTHON_PACKAGE}/contract/${s.file}`, await readFile(path.join(contract.root, s.file), 'utf8'));
   }
+  for (const script of Object.values(contract.binding?.scripts ?? {})) {
+    files.set(`${PYTHON_PACKAGE}/contract/${path.posix.normalize(script.file)}`, script.text);
+  }
   files.set(`${PYTHON_PACKAGE}/_contract_data.py`, renderContractData(contract, hints));
   files.set(`${PYTHON_PACKAGE}/models.py`, renderPythonModels(contract));
   files.set(`${PYTHON_PACKAGE}/_redis_protocol.py`, renderPythonRedisProtocol(contract));

@@ -1,3 +1,4 @@
+import { fillKey } from './load-binding.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -73,7 +74,7 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
   const readable = eventType.replace(/[._]/g, ' ');
   doc.setIn(['channels', eventType], doc.createNode({
     address: streamKey,
-    'x-dead-letter-stream': `${streamKey}:dead-letter`,
+    'x-dead-letter-stream': fillKey(String(doc.getIn(['servers', 'redis', 'x-redis-streams', 'deadLetterStream']) ?? '{<stream>}:dead-letter'), { stream: streamKey }),
     title: `${eventType} stream`,
     summary: `TODO: one line on what happened.`,
     description: `Redis stream \`${streamKey}\`.`,

@@ -19,8 +19,10 @@ interface Lifecycle {
   quit?(): Promise<unknown>;
 }
 /** Per-command options node-redis takes: `typeMapping` decides how replies are decoded. */
-type CommandOptions = { typeMapping?: { 36?: BufferConstructor } };
-type Argument = string | Buffer;
+// Typed without Node's types (the package's declarations must not need @types/node): arguments are
+// declared as strings, and Buffers (raw bytes) are passed through at run time, as node-redis takes both.
+type CommandOptions = { typeMapping?: { 36?: unknown } };
+type Argument = string;
 export type RedisClientLike =
   | ({ sendCommand(args: Argument[], options?: CommandOptions): Promise<unknown> } & Lifecycle)
   | ({ sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: Argument[], options?: CommandOptions): Promise<unknown>; masters: unknown } & Lifecycle);
@@ -39,7 +41,8 @@ const RAW: CommandOptions = { typeMapping: { 36: Buffer } };
  * await send('events:payment.completed', ['XLEN', 'events:payment.completed']);
  */
 export function commandsOf(client: RedisClientLike): SendCommand {
-  const args = (list: readonly (string | number | Uint8Array)[]): Argument[] => list.map((a) => (typeof a === 'number' ? String(a) : typeof a === 'string' || Buffer.isBuffer(a) ? a : Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+  const args = (list: readonly (string | number | Uint8Array)[]): Argument[] =>
+    list.map((a) => (typeof a === 'number' ? String(a) : typeof a === 'string' || Buffer.isBuffer(a) ? a : Buffer.from(a.buffer, a.byteOffset, a.byteLength))) as Argument[];
   if ('masters' in client) return (key, list, raw) => client.sendCommand(key, false, args(list), raw ? RAW : undefined);
   const plain = client as { sendCommand(args: Argument[], options?: CommandOptions): Promise<unknown> };
   return (_key, list, raw) => plain.sendCommand(args(list), raw ? RAW : undefined);
