@@ -25,3 +25,12 @@ def load_vectors() -> list[tuple[str, str, str, dict[str, Any]]]:
 def load_schemas() -> list[dict[str, Any]]:
     """Every schema of the contract, as written."""
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((REPO / "schemas").rglob("*.schema.json"))]
+
+
+def contract_example(event_type: str) -> dict[str, Any]:
+    """The first example envelope of an event type, from the repository's asyncapi.yaml."""
+    import yaml
+
+    document = yaml.safe_load((REPO / "asyncapi.yaml").read_text(encoding="utf-8"))
+    example: dict[str, Any] = document["components"]["messages"][event_type]["examples"][0]["payload"]
+    return example
