@@ -195,6 +195,9 @@ const event = createEnvelope(
   await server.stop();
 }
 
+// --- consumeEvents on a real Redis: against a bare loop, validation's share, concurrency ---------
+rows.push(...(await (await import('./consumer-bench.ts')).consumerRows()));
+
 // --- Python ---------------------------------------------------------------------------------------
 // bench/python_bench.py measures the Python package the same way, in its own process (the venv).
 {

@@ -32,6 +32,8 @@ export interface CoreSettings {
   readonly idleTimeoutMs: number;
   readonly maxDeliveries: number;
   readonly idempotencyWindowMs: number;
+  /** How an entry is decided: {@link decideEntry} unless a benchmark swaps it (to price validation). */
+  readonly decide?: typeof decideEntry;
 }
 
 /**
@@ -83,7 +85,7 @@ export function handledKey(stream: string, group: string, eventId: string): stri
  *    ones the group has handled already; `begun(reply)` says which to hand to the handler.
  * 3. While handlers run, `extendCall()` every third of the idle timeout renews the leases and
  *    resets the entries' idle time, so no other consumer reclaims a slow but healthy batch.
- * 4. Per event, `succeeded(work)` (done mark and XACK in one script, sent without waiting) or
+ * 4. Per event, `succeeded(works)` (done mark and XACK in one script, sent without waiting) or
  *    `failed(work, error)` (lease released for a retry, or dead-lettered on the last delivery).
  *
  * @example
@@ -101,7 +103,7 @@ export class Batch {
     const deadLetters: DeadLetter[] = [];
     const byEventId = new Map<string, { work: Work; ids: string[] }>();
     for (const entry of entries) {
-      const decision = decideEntry(settings.eventType, entry, settings.maxDeliveries);
+      const decision = (settings.decide ?? decideEntry)(settings.eventType, entry, settings.maxDeliveries);
       if (decision.action === 'dead-letter') {
         deadLetters.push({ entry, reason: decision.reason, call: this.deadLetterCall(entry, decision.reason, decision.errors) });
         continue;
@@ -163,10 +165,13 @@ export class Batch {
     return [...this.unsettled].filter((w) => flags[keys.indexOf(w.key)] === 0);
   }
 
-  /** The handler succeeded: the done mark and the XACK, in one script. */
-  succeeded(work: Work): ScriptCall {
-    this.unsettled.delete(work);
-    return { script: 'commit', keys: [this.stream, work.key], args: [this.settings.group, String(this.settings.idempotencyWindowMs), ...work.entryIds] };
+  /**
+   * Handlers succeeded: each event's done mark and XACK, in one script. The loop passes the events
+   * whose handlers finished together (in one turn of its event loop), so they share one call.
+   */
+  succeeded(works: readonly Work[]): ScriptCall {
+    for (const work of works) this.unsettled.delete(work);
+    return { script: 'commit', keys: [this.stream, ...works.map((w) => w.key)], args: [this.settings.group, String(this.settings.idempotencyWindowMs), ...this.idList(works)] };
   }
 
   /**

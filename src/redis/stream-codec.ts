@@ -32,9 +32,10 @@ export function toStreamFields(envelope: EventEnvelope): { readonly envelope: st
 export function fromStreamFields(fields: StreamFields, options: ValidateOptions = {}): ValidationResult {
   let raw: string | Uint8Array | undefined;
   if (Array.isArray(fields)) {
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const name = fields[i];
-      if ((typeof name === 'string' ? name : new TextDecoder().decode(name)) === STREAM_ENTRY_FIELD) raw = fields[i + 1];
+    // The first field of that name, as Python reads it; names compared as bytes, without decoding.
+    for (let i = 0; i + 1 < fields.length && raw === undefined; i += 2) {
+      const name = fields[i]!;
+      if (typeof name === 'string' ? name === STREAM_ENTRY_FIELD : sameBytes(name, FIELD_BYTES)) raw = fields[i + 1];
     }
   } else {
     raw = (fields as Readonly<Record<string, string | Uint8Array>>)[STREAM_ENTRY_FIELD];
@@ -43,4 +44,12 @@ export function fromStreamFields(fields: StreamFields, options: ValidateOptions 
     return { ok: false, errors: [{ instancePath: '', schemaPath: '', keyword: 'required', params: { missingProperty: STREAM_ENTRY_FIELD }, message: `the stream entry has no "${STREAM_ENTRY_FIELD}" field` }] };
   }
   return safeParseEnvelope(raw, options);
+}
+
+const FIELD_BYTES = new TextEncoder().encode(STREAM_ENTRY_FIELD);
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -184,13 +184,15 @@ def safe_parse_envelope(
     skipped (as the TypeScript package does); other encodings are refused, not guessed.
     """
     size: int | None = None
+    data: bytes | None = None
     if isinstance(raw, bytes | bytearray | memoryview):
-        size = len(raw) if not isinstance(raw, memoryview) else raw.nbytes
+        data = raw if isinstance(raw, bytes) else bytes(raw)
+        size = len(data)
         too_large = limit_issue("", size) if size > EVENT_LIMITS["maxEventBytes"] else None
         if too_large is not None:
             return _fail([too_large])
         try:
-            text = (raw if isinstance(raw, bytes) else bytes(raw)).decode("utf-8-sig")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             return _fail(
                 [
@@ -212,7 +214,7 @@ def safe_parse_envelope(
                 )
             ]
         )
-    over = limit_issue(text, size)
+    over = limit_issue(text, size, data)
     if over is not None:
         return _fail([over])
     try:

@@ -6,13 +6,14 @@ import asyncio
 import contextlib
 import signal
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from .._contract_data import EVENT_STREAM_KEYS, EventType
 from ..models import KnownEvent
 from ._codec import HandlerContext
-from ._consumer import DEFAULTS, ConsumerState, ConsumerStats, OnError
+from ._consumer import DEFAULTS, ConsumerState, ConsumerStats, OnError, Outbox
 from ._core import Batch, StreamEntry, Work, claim_call, read_entries
 from ._link import AsyncLink
 
@@ -58,33 +59,41 @@ class _AsyncLoop:
                     break
 
     async def run(self, event_type: EventType, entries: Sequence[StreamEntry]) -> None:
-        """One batch: dead letters and leases in one round trip, handler tasks, every outcome posted at once."""
+        """One batch: dead letters and leases in one round trip, handlers, outcomes sent as they come."""
         state, link = self.state, self.link
         batch = state.batch(event_type, entries)
-        for dl in batch.dead_letters:
-            await link.post(dl.call, state.write_failed)
+        await link.post([dl.call for dl in batch.dead_letters], state.write_failed)
         begin = batch.begin_call()
-        queue = state.begun(batch, await link.script(begin) if begin else [])
+        queue = deque(state.begun(batch, await link.script(begin) if begin else []))
+        outbox = Outbox(state, batch)
         beat = time.monotonic() + state.beat_seconds
         running: dict[asyncio.Task[None], Work] = {}
         while queue or running:
             if self.stop.is_set():  # the handlers in flight finish; the rest are released
-                for work in queue:
-                    await link.post(batch.abandoned(work), state.write_failed)
-                queue = []
-            while queue and len(running) < state.concurrency:
-                work = queue.pop(0)
-                running[asyncio.create_task(_handle(self.handler, work.event, state.context(batch, work)))] = work
-            if running:
+                await link.post([batch.abandoned(work) for work in queue], state.write_failed)
+                queue.clear()
+            if state.concurrency == 1 and queue:  # in order, awaited here: no task per event
+                work = queue.popleft()
+                outbox.finished.append((work, await self._call(batch, work)))
+            elif queue or running:
+                while queue and len(running) < state.concurrency:
+                    work = queue.popleft()
+                    running[asyncio.create_task(_handle(self.handler, work.event, state.context(batch, work)))] = work
                 timeout = max(0.0, beat - time.monotonic())
                 done, _ = await asyncio.wait(running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    error = task.exception()
-                    await link.post(state.outcome(batch, running.pop(task), error), state.write_failed)
+                outbox.finished += [(running.pop(task), task.exception()) for task in done]
+            await link.post(outbox.due(force=state.concurrency > 1 or not queue), state.write_failed)
             if time.monotonic() >= beat:
                 await self._heartbeat(batch)
                 beat = time.monotonic() + state.beat_seconds
         await link.flush()
+
+    async def _call(self, batch: Batch, work: Work) -> BaseException | None:
+        try:
+            await _handle(self.handler, work.event, self.state.context(batch, work))
+        except Exception as e:
+            return e
+        return None
 
     async def _heartbeat(self, batch: Batch) -> None:
         call = batch.extend_call()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from .._contract_data import EVENT_STREAM_KEYS, EventType
 from ..models import KnownEvent
 from ._codec import HandlerContext
-from ._consumer import DEFAULTS, ConsumerState, ConsumerStats, OnError
+from ._consumer import DEFAULTS, ConsumerState, ConsumerStats, OnError, Outbox
 from ._core import Batch, StreamEntry, Work, claim_call, read_entries
 from ._link import Link
 
@@ -63,31 +64,29 @@ class _Loop:
                     break
 
     def run(self, link: Link, event_type: EventType, entries: Sequence[StreamEntry]) -> None:
-        """One batch: dead letters and leases in one round trip, handlers, every outcome posted at once."""
+        """One batch: dead letters and leases in one round trip, handlers, outcomes sent as they come."""
         state = self.state
         batch = state.batch(event_type, entries)
-        for dl in batch.dead_letters:
-            link.post(dl.call, state.write_failed)
+        link.post([dl.call for dl in batch.dead_letters], state.write_failed)
         begin = batch.begin_call()
-        queue = state.begun(batch, link.script(begin) if begin else [])
+        queue = deque(state.begun(batch, link.script(begin) if begin else []))
+        outbox = Outbox(state, batch)
         beat = time.monotonic() + state.beat_seconds
         running: dict[Future[object], Work] = {}
         while queue or running:
             if self.stop.is_set():  # the handlers in flight finish; the rest are released
-                for work in queue:
-                    link.post(batch.abandoned(work), state.write_failed)
-                queue = []
+                link.post([batch.abandoned(work) for work in queue], state.write_failed)
+                queue.clear()
             if self.pool is None and queue:
-                work = queue.pop(0)
-                link.post(state.outcome(batch, work, self._call(batch, work)), state.write_failed)
+                work = queue.popleft()
+                outbox.finished.append((work, self._call(batch, work)))
             elif self.pool is not None:
                 while queue and len(running) < state.concurrency:
-                    work = queue.pop(0)
+                    work = queue.popleft()
                     running[self.pool.submit(self.handler, work.event, state.context(batch, work))] = work
                 done, _ = wait(running, timeout=max(0.0, beat - time.monotonic()), return_when=FIRST_COMPLETED)
-                for future in done:
-                    error = future.exception()
-                    link.post(state.outcome(batch, running.pop(future), error), state.write_failed)
+                outbox.finished += [(running.pop(future), future.exception()) for future in done]
+            link.post(outbox.due(force=self.pool is not None or not queue), state.write_failed)
             if time.monotonic() >= beat:
                 self._heartbeat(link, batch)
                 beat = time.monotonic() + state.beat_seconds

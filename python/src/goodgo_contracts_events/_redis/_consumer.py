@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +25,16 @@ LOG = logging.getLogger("goodgo_contracts_events.redis_streams")
 """Where the consumers report failures by default (a handler that raised, a lost connection, ...)."""
 _KEPT_ERRORS = 100
 NO_TRACE_ID = "0" * 32
+SEND_SECONDS = 0.001
+"""How long handlers that run one after another may wait for their outcomes to be sent: those of one
+millisecond go in one write and one commit call (a SIGKILL can lose at most that much)."""
 
 OnError = Callable[[BaseException, str], None]
+
+
+def describe(error: BaseException) -> str:
+    """``ResponseError: WRONGTYPE ...``: redis-py 8's exceptions print only their class in ``repr``."""
+    return f"{type(error).__name__}: {error}"
 
 
 @dataclass
@@ -100,12 +109,12 @@ class ConsumerState:
 
     def report(self, error: BaseException, where: str) -> None:
         self.stats.error_count += 1
-        self.stats.errors.append(f"{where}: {error!r}")
+        self.stats.errors.append(f"{where}: {describe(error)}")
         del self.stats.errors[:-_KEPT_ERRORS]
         if self.on_error is not None:
             self.on_error(error, where)
         else:
-            LOG.error("consume_events [%s/%s] %s: %r", self.group, self.consumer, where, error)
+            LOG.error("consume_events [%s/%s] %s: %s", self.group, self.consumer, where, describe(error))
 
     def batch(self, event_type: EventType, entries: Sequence[StreamEntry]) -> Batch:
         if entries and entries[0].deliveries == 1:
@@ -115,7 +124,8 @@ class ConsumerState:
     def dead_letter_failed(self, call: ScriptCall, error: BaseException) -> None:
         self.stats.dead_lettered -= 1
         self.report(
-            RuntimeError(f"could not dead-letter entry {call.args[2]!r}; it stays pending: {error!r}"), call.keys[0]
+            RuntimeError(f"could not dead-letter entry {call.args[2]!r}; it stays pending: {describe(error)}"),
+            call.keys[0],
         )
 
     def write_failed(self, call: ScriptCall, error: BaseException) -> None:
@@ -123,7 +133,8 @@ class ConsumerState:
             self.dead_letter_failed(call, error)
         else:
             self.report(
-                RuntimeError(f"could not record an outcome (the event will be redelivered): {error!r}"), call.keys[0]
+                RuntimeError(f"could not record an outcome (the entry stays pending, redelivered): {describe(error)}"),
+                call.keys[0],
             )
 
     def begun(self, batch: Batch, reply: Any) -> list[Work]:
@@ -143,14 +154,18 @@ class ConsumerState:
             batch.stream, work.entry.id, work.entry.deliveries, None if trace == NO_TRACE_ID else trace
         )
 
-    def outcome(self, batch: Batch, work: Work, error: BaseException | None) -> ScriptCall:
-        """The write that records a handler's outcome, counted and reported."""
-        if error is None:
-            self.stats.handled += 1
-            return batch.succeeded(work)
+    def outcomes(self, batch: Batch, finished: Sequence[tuple[Work, BaseException | None]]) -> list[ScriptCall]:
+        """The writes that record handlers that finished together: one commit for the successes, one per failure."""
+        calls = [self.failure(batch, work, error) for work, error in finished if error is not None]
+        succeeded = [work for work, error in finished if error is None]
+        self.stats.handled += len(succeeded)
+        return [batch.succeeded(succeeded), *calls] if succeeded else calls
+
+    def failure(self, batch: Batch, work: Work, error: BaseException) -> ScriptCall:
+        """The write that records a handler's failure (release, or dead-letter on the last delivery), reported."""
         self.stats.failed += 1
         self.report(error, f"{batch.stream} {work.entry.id}")
-        call, dead = batch.failed(work, f"{type(error).__name__}: {error}")
+        call, dead = batch.failed(work, describe(error))
         self.stats.dead_lettered += int(dead)
         return call
 
@@ -183,3 +198,20 @@ class ConsumerState:
         keys = [EVENT_STREAM_KEYS[t] for t in event_types]
         head = ["XREADGROUP", "GROUP", self.group, self.consumer, "COUNT", str(self.count)]
         return [*head, "BLOCK", str(self.block_ms), "STREAMS", *keys, *(">" for _ in keys)]
+
+
+class Outbox:
+    """The outcomes of handlers that finished and are not sent yet, and when they are due."""
+
+    def __init__(self, state: ConsumerState, batch: Batch) -> None:
+        self.state, self.batch = state, batch
+        self.finished: list[tuple[Work, BaseException | None]] = []
+        self.sent_at = time.monotonic()
+
+    def due(self, force: bool) -> list[ScriptCall]:
+        """The writes to send now: all of them when ``force`` or a millisecond has passed, else none."""
+        now = time.monotonic()
+        if not self.finished or not (force or now - self.sent_at >= SEND_SECONDS):
+            return []
+        finished, self.finished, self.sent_at = self.finished, [], now
+        return self.state.outcomes(self.batch, finished)

@@ -166,7 +166,8 @@ class Batch:
     1. ``dead_letters``: entries that cannot be handled, each copied and acked atomically;
     2. ``begin_call()`` once, ``begun(reply)``: the events to hand to the handler;
     3. while handlers run, ``extend_call()`` every third of the idle timeout;
-    4. per event ``succeeded(work)`` or ``failed(work, error)``, sent at once, flushed by the end.
+    4. ``succeeded(works)`` for the handlers that finished together, or ``failed(work, error)``: sent at
+       once, their replies read by the end of the batch.
     """
 
     settings: CoreSettings
@@ -235,10 +236,13 @@ class Batch:
         }
         return [w for w in self._unsettled.values() if flags.get(w.key) == 0]
 
-    def succeeded(self, work: Work) -> ScriptCall:
-        self._unsettled.pop(id(work), None)
+    def succeeded(self, works: Sequence[Work]) -> ScriptCall:
+        """Done marks and XACKs of events whose handlers finished together, in one script call."""
+        for work in works:
+            self._unsettled.pop(id(work), None)
         s = self.settings
-        return ScriptCall("commit", (self.stream, work.key), (s.group, str(s.idempotency_window_ms), *work.entry_ids))
+        keys = (self.stream, *(w.key for w in works))
+        return ScriptCall("commit", keys, (s.group, str(s.idempotency_window_ms), *_id_list(works)))
 
     def failed(self, work: Work, error: str) -> tuple[ScriptCall, bool]:
         """Release for a retry, or (on the last delivery) dead-letter; the flag says which."""

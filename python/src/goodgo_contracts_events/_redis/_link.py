@@ -17,6 +17,15 @@ from ._core import Arg, ScriptCall
 OnError = Callable[[ScriptCall, BaseException], None]
 
 
+def pack(args: tuple[Arg, ...] | list[Arg]) -> bytes:
+    """One command in RESP, built in one pass (redis-py's general packer costs ~3x more per argument)."""
+    parts = [b"*%d\r\n" % len(args)]
+    for a in args:
+        data = a if isinstance(a, bytes) else a.encode()
+        parts.append(b"$%d\r\n%b\r\n" % (len(data), data))
+    return b"".join(parts)
+
+
 def _eval_args(call: ScriptCall, by_text: bool) -> list[Arg]:
     sha, text = REDIS_SCRIPTS[call.script]
     return ["EVAL" if by_text else "EVALSHA", text if by_text else sha, str(len(call.keys)), *call.keys, *call.args]
@@ -59,7 +68,7 @@ class Link:
         self.flush()
         if not self._loaded:
             self._load()
-        self._conn.send_command(*args)
+        self._conn.send_packed_command([pack(args)])
         return self._conn.read_response(disable_decoding=True, **({} if timeout is None else {"timeout": timeout}))
 
     def script(self, call: ScriptCall) -> Any:
@@ -70,10 +79,11 @@ class Link:
                 raise
             return self.call(*_eval_args(call, True))
 
-    def post(self, call: ScriptCall, on_error: OnError) -> None:
-        """Send now, read the reply later (``flush``): the write reaches Redis without a round trip."""
-        self._conn.send_command(*_eval_args(call, False))
-        self._posted.append((call, on_error))
+    def post(self, calls: list[ScriptCall], on_error: OnError) -> None:
+        """Send now (one write for all), read the replies later (``flush``): no round trip."""
+        if calls:
+            self._conn.send_packed_command([b"".join(pack(_eval_args(c, False)) for c in calls)])
+            self._posted += [(c, on_error) for c in calls]
 
     def flush(self) -> None:
         """Read the replies of the posted writes; the ones Redis had no script for are run again by text."""
@@ -129,7 +139,7 @@ class AsyncLink:
     async def call(self, *args: Arg, timeout: float | None = None) -> Any:
         await self.flush()
         conn = await self._connection()
-        await conn.send_command(*args)
+        await conn.send_packed_command([pack(args)])
         return await conn.read_response(disable_decoding=True, timeout=timeout)
 
     async def script(self, call: ScriptCall) -> Any:
@@ -140,10 +150,11 @@ class AsyncLink:
                 raise
             return await self.call(*_eval_args(call, True))
 
-    async def post(self, call: ScriptCall, on_error: OnError) -> None:
-        conn = await self._connection()
-        await conn.send_command(*_eval_args(call, False))
-        self._posted.append((call, on_error))
+    async def post(self, calls: list[ScriptCall], on_error: OnError) -> None:
+        if calls:
+            conn = await self._connection()
+            await conn.send_packed_command([b"".join(pack(_eval_args(c, False)) for c in calls)])
+            self._posted += [(c, on_error) for c in calls]
 
     async def flush(self) -> None:
         posted, self._posted = self._posted, []
