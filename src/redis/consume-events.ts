@@ -106,7 +106,6 @@ export interface Consumer {
   readonly stats: ConsumerStats;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const message = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 function checkOptions(options: ConsumeOptions<EventType>): void {
@@ -194,9 +193,18 @@ export async function consumeEventsWith<T extends EventType>(options: ConsumeOpt
   };
 
   let stopping = false;
-  let wake: () => void = () => undefined;
-  const woken = new Promise<void>((resolve) => (wake = resolve));
-  const pause = (ms: number): Promise<void> => Promise.race([sleep(ms), woken]);
+  const sleepers = new Set<() => void>();
+  const wake = (): void => sleepers.forEach((end) => end());
+  /** A pause that ends early when the consumer stops, its timer cleared so that the process can exit. */
+  const pause = (ms: number): Promise<void> => new Promise((resolve) => {
+    const end = (): void => {
+      clearTimeout(timer);
+      sleepers.delete(end);
+      resolve();
+    };
+    const timer = setTimeout(end, ms);
+    sleepers.add(end);
+  });
   const run = (call: ScriptCall): Promise<unknown> => runScript(send, call);
 
   /** One batch through the core: dead letters and leases in one round trip, handlers, commits flushed at the end. */
