@@ -4,6 +4,7 @@
 // and pending, prints the figures, and holds them to the protocol's promise: nothing lost, nothing
 // handled twice except what a SIGKILL can catch. The event type comes from the contract.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +29,14 @@ afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   await Promise.all(servers.map((s) => s.stop()));
   console.log(`chaos figures (published / handled / duplicates / dead-lettered / pending):\n${figures.join('\n')}`);
+  // RECORD_FIGURES=1 npx vitest run test/chaos.test.ts records them in the README, as npm run bench -- --write does.
+  if (process.env['RECORD_FIGURES'] && figures.length === Object.keys(KINDS).length * 6) {
+    const readme = path.join(ROOT, 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const [start, end] = ['<!-- chaos:start -->', '<!-- chaos:end -->'];
+    const table = ['| consumer | scenario | published / handled / duplicates / dead-lettered / pending |', '| --- | --- | --- |', ...figures.map((f) => `| ${f.trim().replace(/^(TypeScript|Python blocking|Python asyncio)\s+(.+?)\s{2,}(\d.*)$/, '$1 | $2 | $3')} |`)];
+    writeFileSync(readme, `${text.slice(0, text.indexOf(start) + start.length)}\n${table.join('\n')}\n${text.slice(text.indexOf(end))}`);
+  }
 });
 
 interface Running {

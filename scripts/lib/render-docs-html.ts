@@ -19,10 +19,17 @@ const require = createRequire(import.meta.url);
 async function forDisplay(contract: Contract): Promise<AsyncAPIDocumentInterface> {
   const file = path.join(contract.root, 'asyncapi.yaml');
   const yaml = parseDocument(await readFile(file, 'utf8'));
-  const binding = (yaml.getIn(['servers', 'redis', 'x-redis-streams']) as { toJSON(): unknown } | undefined)?.toJSON();
-  if (binding && typeof binding === 'object') {
-    const lines = Object.entries(binding as Record<string, unknown>).map(([k, v]) => `- **${k}**: ${String(v)}`);
-    yaml.setIn(['servers', 'redis', 'description'], `${String(yaml.getIn(['servers', 'redis', 'description']))}\n\n**Redis Streams binding** (x-redis-streams):\n\n${lines.join('\n')}`);
+  const b = contract.binding;
+  if (b) {
+    const lines = [
+      `- **entry field**: \`${b.entryField}\`, the envelope as UTF-8 JSON`,
+      `- **dead letters**: \`${b.deadLetterStream}\`, with the fields ${Object.values(b.deadLetterFields).map((f) => `\`${f}\``).join(', ')} (an original field of those names is kept as \`${b.shadowPrefix}<name>\`)`,
+      `- **idempotency and leases**: \`${b.handledKey}\``,
+      ...Object.entries(b.reasons).map(([reason, meaning]) => `- **reason \`${reason}\`**: ${meaning}`),
+      `- **consumer defaults**: ${Object.entries(b.defaults).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      `- **limits** (x-event-limits): ${Object.entries(contract.limits ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    ];
+    yaml.setIn(['servers', 'redis', 'description'], `${String(yaml.getIn(['servers', 'redis', 'description']))}\n\n**Redis Streams binding** (x-redis-streams): ${String(yaml.getIn(['servers', 'redis', 'x-redis-streams', 'description']))}\n\n${lines.join('\n')}`);
   }
   for (const t of contract.eventTypes) {
     yaml.setIn(['channels', t.eventType, 'description'], `${String(yaml.getIn(['channels', t.eventType, 'description']))} Entries that cannot be handled go to \`${t.deadLetterKey}\` (dead letters).`);

@@ -8,12 +8,12 @@ import signal
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from .._contract_data import EVENT_STREAM_KEYS, EventType
 from ..models import KnownEvent
 from ._codec import HandlerContext
-from ._consumer import DEFAULTS, ConsumerState, ConsumerStats, OnError, Outbox
+from ._consumer import ConsumeOptions, ConsumerState, ConsumerStats, Outbox
 from ._core import Batch, StreamEntry, Work, claim_call, read_entries
 from ._link import AsyncLink
 
@@ -104,20 +104,10 @@ class _AsyncLoop:
 async def consume_events(
     client: Any,
     *,
-    group: str,
-    consumer: str,
-    event_types: Sequence[EventType],
     handler: AsyncHandler,
-    count: int = DEFAULTS["count"],
-    block_ms: int = DEFAULTS["blockMs"],
-    idle_timeout_ms: int = DEFAULTS["idleTimeoutMs"],
-    max_deliveries: int = DEFAULTS["maxDeliveries"],
-    idempotency_window_ms: int = DEFAULTS["idempotencyWindowMs"],
-    concurrency: int = DEFAULTS["concurrency"],
-    start_id: str = "0",
     stop: asyncio.Event | None = None,
     handle_signals: bool = True,
-    on_error: OnError | None = None,
+    **options: Unpack[ConsumeOptions],
 ) -> ConsumerStats:
     """Consume events until stopped: ``redis_streams.consume_events``'s protocol and options, for asyncio.
 
@@ -127,19 +117,7 @@ async def consume_events(
     """
     import redis
 
-    state = ConsumerState(
-        group=group,
-        consumer=consumer,
-        event_types=event_types,
-        count=count,
-        block_ms=block_ms,
-        idle_timeout_ms=idle_timeout_ms,
-        max_deliveries=max_deliveries,
-        idempotency_window_ms=idempotency_window_ms,
-        concurrency=concurrency,
-        start_id=start_id,
-        on_error=on_error,
-    )
+    state = ConsumerState(**options)
     stop = stop or asyncio.Event()
     loop = _AsyncLoop(client, state, handler, stop)
     if handle_signals:
@@ -155,7 +133,7 @@ async def consume_events(
             try:
                 if not groups_ready:
                     for t in state.settings:
-                        await loop.create_group(t, start_id)
+                        await loop.create_group(t, state.start_id)
                     groups_ready = True
                 await loop.read()
                 if time.monotonic() >= next_reclaim:
@@ -166,7 +144,7 @@ async def consume_events(
                 starts = [(t, state.lost_group(t, e)) for t in state.settings if EVENT_STREAM_KEYS[t] in str(e)]
                 if any(start is not None for _, start in starts):
                     for t, start in starts:
-                        await loop.create_group(t, start or start_id)
+                        await loop.create_group(t, start or state.start_id)
                     continue
                 state.report(e, "read")
                 await loop.link.reset()

@@ -8,12 +8,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Any
+from typing import Any, Unpack
 
 from .._contract_data import EVENT_STREAM_KEYS, EventType
 from ..models import KnownEvent
 from ._codec import HandlerContext
-from ._consumer import DEFAULTS, ConsumerState, ConsumerStats, OnError, Outbox
+from ._consumer import ConsumeOptions, ConsumerState, ConsumerStats, Outbox
 from ._core import Batch, StreamEntry, Work, claim_call, read_entries
 from ._link import Link
 
@@ -114,20 +114,10 @@ class _Loop:
 def consume_events(
     client: Any,
     *,
-    group: str,
-    consumer: str,
-    event_types: Sequence[EventType],
     handler: Handler,
-    count: int = DEFAULTS["count"],
-    block_ms: int = DEFAULTS["blockMs"],
-    idle_timeout_ms: int = DEFAULTS["idleTimeoutMs"],
-    max_deliveries: int = DEFAULTS["maxDeliveries"],
-    idempotency_window_ms: int = DEFAULTS["idempotencyWindowMs"],
-    concurrency: int = DEFAULTS["concurrency"],
-    start_id: str = "0",
     stop: threading.Event | None = None,
     handle_signals: bool = True,
-    on_error: OnError | None = None,
+    **options: Unpack[ConsumeOptions],
 ) -> ConsumerStats:
     """Consume events in a consumer group until stopped; returns what was done.
 
@@ -145,19 +135,7 @@ def consume_events(
     """
     import redis
 
-    state = ConsumerState(
-        group=group,
-        consumer=consumer,
-        event_types=event_types,
-        count=count,
-        block_ms=block_ms,
-        idle_timeout_ms=idle_timeout_ms,
-        max_deliveries=max_deliveries,
-        idempotency_window_ms=idempotency_window_ms,
-        concurrency=concurrency,
-        start_id=start_id,
-        on_error=on_error,
-    )
+    state = ConsumerState(**options)
     stop = stop or threading.Event()
     loop = _Loop(client, state, handler, stop)
     previous: dict[signal.Signals, Any] = {}

@@ -12,7 +12,7 @@ import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from .._contract_data import EVENT_STREAM_KEYS, EVENT_TYPES, EventType
 from .._redis_protocol import REDIS_PROTOCOL
@@ -68,42 +68,56 @@ def _check(event_types: Sequence[str], group: str, consumer: str, numbers: dict[
             raise ValueError(f"consume_events: {name} must be a positive integer, got {number!r}")
 
 
+class ConsumeOptions(TypedDict, total=False):
+    """The options both consumers take besides the client, handler and stop; defaults from the contract."""
+
+    group: Required[str]
+    """The consumer group: one per consuming service. Created if missing."""
+    consumer: Required[str]
+    """This consumer's name in the group, unique per process (host and pid, say)."""
+    event_types: Required[Sequence[EventType]]
+    """The event types to consume: one stream each."""
+    count: int
+    """Entries per read (default 50)."""
+    block_ms: int
+    """How long a read blocks waiting for entries (default 2000)."""
+    idle_timeout_ms: int
+    """A lease's length: pending longer, an entry is reclaimed by another consumer (default 30 s)."""
+    max_deliveries: int
+    """A handler failing on this delivery dead-letters the entry (default 5)."""
+    idempotency_window_ms: int
+    """A group handles an eventId at most once within this window (default 24 h)."""
+    concurrency: int
+    """Handlers at once (default 1: in stream order)."""
+    start_id: str
+    """Where a new group starts: "0" (the whole stream, the default) or "$"."""
+    on_error: OnError | None
+    """Told of every failure instead of the logger."""
+
+
 class ConsumerState:
     """Options, per-stream settings, counters and reporting of one consumer."""
 
-    def __init__(
-        self,
-        *,
-        group: str,
-        consumer: str,
-        event_types: Sequence[EventType],
-        count: int,
-        block_ms: int,
-        idle_timeout_ms: int,
-        max_deliveries: int,
-        idempotency_window_ms: int,
-        concurrency: int,
-        start_id: str,
-        on_error: OnError | None,
-    ) -> None:
+    def __init__(self, **options: Unpack[ConsumeOptions]) -> None:
+        group, consumer, event_types = options["group"], options["consumer"], options["event_types"]
         numbers = {
-            "count": count,
-            "block_ms": block_ms,
-            "idle_timeout_ms": idle_timeout_ms,
-            "max_deliveries": max_deliveries,
-            "idempotency_window_ms": idempotency_window_ms,
-            "concurrency": concurrency,
+            "count": options.get("count", DEFAULTS["count"]),
+            "block_ms": options.get("block_ms", DEFAULTS["blockMs"]),
+            "idle_timeout_ms": options.get("idle_timeout_ms", DEFAULTS["idleTimeoutMs"]),
+            "max_deliveries": options.get("max_deliveries", DEFAULTS["maxDeliveries"]),
+            "idempotency_window_ms": options.get("idempotency_window_ms", DEFAULTS["idempotencyWindowMs"]),
+            "concurrency": options.get("concurrency", DEFAULTS["concurrency"]),
         }
         _check(event_types, group, consumer, numbers)
-        self.group, self.consumer, self.count, self.block_ms = group, consumer, count, block_ms
-        self.concurrency, self.start_id, self.on_error = concurrency, start_id, on_error
-        self.beat_seconds = max(0.01, idle_timeout_ms / 3000)
-        self.reclaim_seconds = max(0.05, idle_timeout_ms / 2000)
+        self.group, self.consumer, self.count, self.block_ms = group, consumer, numbers["count"], numbers["block_ms"]
+        self.concurrency, self.start_id = numbers["concurrency"], options.get("start_id", "0")
+        self.on_error = options.get("on_error")
+        idle = numbers["idle_timeout_ms"]
+        self.beat_seconds = max(0.01, idle / 3000)
+        self.reclaim_seconds = max(0.05, idle / 2000)
         token = f"{consumer}/{socket.gethostname()}/{os.getpid()}/{uuidv7()}"
-        self.settings = {
-            t: CoreSettings(t, group, consumer, token, idle_timeout_ms, max_deliveries, idempotency_window_ms)
-            for t in dict.fromkeys(event_types)
-        }
+        windows = (idle, numbers["max_deliveries"], numbers["idempotency_window_ms"])
+        self.settings = {t: CoreSettings(t, group, consumer, token, *windows) for t in dict.fromkeys(event_types)}
         self.last_seen: dict[EventType, str] = {}
         self.stats = ConsumerStats()
 
