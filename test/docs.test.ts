@@ -94,7 +94,10 @@ describe('docs/index.html in Chromium, from file://, offline', () => {
       expect(text).toContain(t.deadLetterKey);
     }
     expect(text).toContain('Redis Streams binding');
-    expect(text).toMatch(/entryField\W+envelope/);
+    expect(text).toMatch(/entry field\W+envelope/);
+    // The binding's data, rendered from the contract: the dead-letter fields and every reason.
+    expect(text).toContain(contract.binding!.deadLetterFields.group);
+    for (const reason of Object.keys(contract.binding!.reasons)) expect(text).toContain(`reason ${reason}`);
   });
 
   it('keeps a full-page screenshot for people (test-output/, not committed)', async () => {

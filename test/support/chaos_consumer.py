@@ -23,7 +23,7 @@ for name, default in [("url", None), ("group", None), ("consumer", None), ("type
                       ("hang-on", "0"), ("fail-trace", "")]:
     p.add_argument(f"--{name}", default=default)
 p.add_argument("--asyncio", action="store_true")
-p.add_argument("--decode-responses", action="store_true")
+p.add_argument("--decode-responses", default="", help="any value: a client that decodes responses (issue 9)")
 a = p.parse_args()
 messages: list[str] = []
 count = {"n": 0}
@@ -46,7 +46,7 @@ def report(stats: Any) -> None:
 
 if a.asyncio:
     async def main() -> None:
-        client = aioredis.Redis.from_url(a.url, decode_responses=a.decode_responses)
+        client = aioredis.Redis.from_url(a.url, decode_responses=bool(a.decode_responses))
 
         async def handler(event: Any, context: Any) -> None:
             if fails(event):
@@ -65,7 +65,7 @@ if a.asyncio:
     asyncio.run(main())
     sys.exit(0)
 
-client = redis.Redis.from_url(a.url, decode_responses=a.decode_responses)
+client = redis.Redis.from_url(a.url, decode_responses=bool(a.decode_responses))
 
 
 def handler(event: Any, context: Any) -> None:
