@@ -4,7 +4,7 @@
 //   `import` + first validation within 5 ms of a bare `node -e ''` (see npm run bench).
 // - dist/types/: the declarations, emitted by tsc from the same sources, plus the generated
 //   validators' .d.ts as written (tsc emits none for a .js file it does not compile).
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +35,9 @@ await runScript(async () => {
     logLevel: 'warning',
   } as const;
   // The goodgo-events command: its own bundle, so importing the package never loads it.
-  await build({ ...common, entryPoints: [path.join(root, 'src', 'cli.ts')], outfile: path.join(root, 'dist', 'cli.js'), banner: { js: '#!/usr/bin/env node' } });
+  // goodgo-events --version: the package's version, inlined (the bundle has no package.json beside it at dist/).
+  const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  await build({ ...common, entryPoints: [path.join(root, 'src', 'cli.ts')], outfile: path.join(root, 'dist', 'cli.js'), banner: { js: '#!/usr/bin/env node' }, define: { PACKAGE_VERSION: JSON.stringify(version) } });
   await build({ ...common, entryPoints: [path.join(root, 'src', 'index.ts')], outfile: path.join(root, 'dist', 'index.js') });
   console.log('compiled dist/index.js and dist/types/');
   return 0;

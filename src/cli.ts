@@ -1,12 +1,18 @@
 // The goodgo-events command (package bin). `validate` works wherever the package is installed;
 // `check`, `compat` and `new` run this repository's scripts and need its dev tooling.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { EVENT_LIMITS } from '../generated/event-types.js';
 import { readEvents, UnusableInputError } from './read-events.js';
-import { safeParseEnvelope, type ValidationMode } from './validate.js';
+import type { ValidationIssue } from './errors.js';
+import { safeParseEnvelope, type ValidationMode, type ValidationResult } from './validate.js';
+
+declare const PACKAGE_VERSION: string | undefined;
+/** The package's version: inlined by the bundler (scripts/compile.ts), read from package.json when run from source. */
+const version = (): string => (typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : (JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8')) as { version: string }).version);
 
 const HELP: Record<string, string> = {
   main: `goodgo-events <command> [options]
@@ -17,14 +23,18 @@ Commands:
   compat              compare the contract with an earlier version           [repository only]
   new <event.type>    scaffold a new event type                              [repository only]
 
-Run goodgo-events <command> --help for its options.`,
-  validate: `goodgo-events validate [file|-] [--mode producer|consumer] [--lifecycle contract|enforce-all] [--json]
+Run goodgo-events <command> --help for its options; goodgo-events --version prints the version.`,
+  validate: `goodgo-events validate [file|-] [--mode producer|consumer] [--lifecycle contract|enforce-all] [--json] [--max-event-bytes N]
 
 Validates every event in the file (or standard input with - or no file), streaming: memory stays
-flat however large the input. Prints each invalid event with its line, instancePath and message
-(with --json: one JSON object per invalid event), then a summary on standard error.
-  --mode        consumer (default, tolerant) or producer (closed)
-  --lifecycle   contract (default: x-lifecycle applies) or enforce-all
+flat however large the input. Reads NDJSON (one event per line), a JSON array, or one
+pretty-printed document. Prints each invalid event, and each event with warnings (a payload its
+type does not enforce yet), with its line, instancePath and message (with --json: one JSON object
+per such event, {file, line, errors} or {file, line, warnings}), then a summary on standard error
+that also counts the events of types the contract does not know.
+  --mode             consumer (default, tolerant) or producer (closed)
+  --lifecycle        contract (default: x-lifecycle applies) or enforce-all
+  --max-event-bytes  a lower bound than the contract's (${EVENT_LIMITS.maxEventBytes}) for one event
 Exit status: 0 all valid, 1 some invalid, 2 unusable input (unreadable file, not JSON).`,
   check: 'goodgo-events check [--today YYYY-MM-DD]\n\nLints the contract, one line per problem; exit 1 if any. The same as npm run check.',
   compat: 'goodgo-events compat --base <git-ref> | --against <dir>\n\nCompares the contract with an earlier version; exit 1 on a breaking change. The same as npm run compat.',
@@ -41,7 +51,7 @@ async function validate(args: string[]): Promise<number> {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { mode: { type: 'string', default: 'consumer' }, lifecycle: { type: 'string', default: 'contract' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+      options: { mode: { type: 'string', default: 'consumer' }, lifecycle: { type: 'string', default: 'contract' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false }, 'max-event-bytes': { type: 'string' } },
     });
   } catch (e) {
     return usage((e as Error).message);
@@ -50,6 +60,8 @@ async function validate(args: string[]): Promise<number> {
   if (values.help) return void console.log(HELP['validate']), 0;
   if (values.mode !== 'producer' && values.mode !== 'consumer') return usage(`--mode must be producer or consumer, got ${values.mode}`);
   if (values.lifecycle !== 'contract' && values.lifecycle !== 'enforce-all') return usage(`--lifecycle must be contract or enforce-all, got ${values.lifecycle}`);
+  const maxEventBytes = values['max-event-bytes'] === undefined ? EVENT_LIMITS.maxEventBytes : Number(values['max-event-bytes']);
+  if (!Number.isSafeInteger(maxEventBytes) || maxEventBytes < 1 || maxEventBytes > EVENT_LIMITS.maxEventBytes) return usage(`--max-event-bytes must be a whole number from 1 to ${EVENT_LIMITS.maxEventBytes}, got ${values['max-event-bytes']}`);
   if (positionals.length > 1) return usage(`one file at a time, got ${positionals.length}`);
   const file = positionals[0] ?? '-';
   const name = file === '-' ? '<stdin>' : file;
@@ -59,23 +71,12 @@ async function validate(args: string[]): Promise<number> {
   }
   const input = file === '-' ? process.stdin : createReadStream(file);
   const options = { mode: values.mode as ValidationMode, lifecycle: values.lifecycle as 'contract' | 'enforce-all' };
-  let total = 0;
-  let invalid = 0;
-  let warned = 0;
+  const counts = { total: 0, invalid: 0, warned: 0, unknown: 0 };
   try {
-    for await (const { line, text } of readEvents(input)) {
-      total++;
-      const result = safeParseEnvelope(text, options);
-      if (result.ok) {
-        if (result.warnings.length > 0) {
-          warned++;
-          if (!values.json) for (const w of result.warnings) console.log(`${name}:${line}: ${yellow('warning')} ${w.instancePath || '(root)'} ${w.message}`);
-        }
-        continue;
-      }
-      invalid++;
-      if (values.json) console.log(JSON.stringify({ file: name, line, errors: result.errors }));
-      else for (const e of result.errors) console.log(`${name}:${line}: ${red('invalid')} ${e.instancePath || '(root)'} ${e.message}`);
+    for await (const { line, text, oversize } of readEvents(input, { maxEventBytes })) {
+      counts.total++;
+      const result: ValidationResult = oversize === undefined ? safeParseEnvelope(text, options) : { ok: false, errors: [tooLarge(oversize, maxEventBytes)] };
+      report(name, line, result, counts, values.json);
     }
   } catch (e) {
     if (e instanceof UnusableInputError) {
@@ -89,8 +90,30 @@ async function validate(args: string[]): Promise<number> {
     }
     throw e;
   }
-  console.error(`${name}: ${total} event(s), ${invalid} invalid${warned ? `, ${warned} with warnings` : ''} (${options.mode} mode)`);
-  return invalid > 0 ? 1 : 0;
+  const unknown = counts.unknown ? `, ${counts.unknown} of types the contract does not know (accepted unchecked)` : '';
+  console.error(`${name}: ${counts.total} event(s), ${counts.invalid} invalid${counts.warned ? `, ${counts.warned} with warnings` : ''}${unknown} (${options.mode} mode)`);
+  return counts.invalid > 0 ? 1 : 0;
+}
+
+function tooLarge(size: number, max: number): ValidationIssue {
+  return { instancePath: '', schemaPath: '#/x-event-limits/maxEventBytes', keyword: 'maxEventBytes', params: { limit: max }, message: `is ${size} bytes, more than ${max} (x-event-limits.maxEventBytes); skipped without reading it whole` };
+}
+
+/** Prints one event's verdict: its errors, or its warnings; counts it. */
+function report(name: string, line: number, result: ValidationResult, counts: { invalid: number; warned: number; unknown: number }, json: boolean): void {
+  if (!result.ok) {
+    counts.invalid++;
+    if (json) console.log(JSON.stringify({ file: name, line, errors: result.errors }));
+    else for (const e of result.errors) console.log(`${name}:${line}: ${red('invalid')} ${e.instancePath || '(root)'} ${e.message}`);
+    return;
+  }
+  if (result.warnings.length > 0) {
+    counts.warned++;
+    if (json) console.log(JSON.stringify({ file: name, line, warnings: result.warnings }));
+    else for (const w of result.warnings) console.log(`${name}:${line}: ${yellow('warning')} ${w.instancePath || '(root)'} ${w.message}`);
+  } else if (!result.known) {
+    counts.unknown++;
+  }
 }
 
 function usage(message: string): number {
@@ -112,6 +135,7 @@ function repositoryScript(script: string, args: string[]): number {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') return void console.log(version()), 0;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(HELP['main']);
     return command === undefined ? 2 : 0;
@@ -134,6 +158,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `goodgo-events validate big.ndjson | head -1`: the reader went away; stop quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 process.exitCode = await main(process.argv.slice(2)).catch((e: unknown) => {
   console.error('internal error (a bug in goodgo-events, please report it):', e);
   return 70;

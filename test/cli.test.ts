@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEvents, UnusableInputError, type EventText } from '../src/read-events.ts';
+import { readEvents, UnusableInputError } from '../src/read-events.ts';
 import { contractExamples, ROOT } from './support/contract-examples.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'cli-'));
@@ -24,11 +24,11 @@ const file = (name: string, text: string): string => {
   return p;
 };
 const cli = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
-const read = async (text: string, chunk = 1): Promise<EventText[]> => {
+const read = async (text: string, chunk = 1): Promise<{ line: number; text: string }[]> => {
   const chunks: string[] = [];
   for (let i = 0; i < text.length; i += chunk) chunks.push(text.slice(i, i + chunk));
-  const out: EventText[] = [];
-  for await (const e of readEvents(Readable.from(chunks))) out.push(e);
+  const out: { line: number; text: string }[] = [];
+  for await (const e of readEvents(Readable.from(chunks))) out.push({ line: e.line, text: typeof e.text === 'string' ? e.text : Buffer.from(e.text).toString('utf8') });
   return out;
 };
 
@@ -114,6 +114,66 @@ describe('goodgo-events validate', () => {
       expect(run.stdout).toContain(`goodgo-events ${command}`);
     }
     expect(cli(['validate', '-'], JSON.stringify({ ...event, traceId: 'X' })).stdout).not.toContain('\u001b[');
+  });
+});
+
+describe('goodgo-events validate: the loose ends of issue 11, each a test', () => {
+  const line = JSON.stringify(event);
+
+  it('reports a line that is not UTF-8 as invalid (it used to pass as "0 invalid")', () => {
+    const p = path.join(work, 'bad-utf8.ndjson');
+    writeFileSync(p, Buffer.concat([Buffer.from(`${line}\n`), Buffer.from([0xff, 0xfe, 0x7b, 0x0a]), Buffer.from(`${line}\n`)]));
+    const run = cli(['validate', p]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe(`${p}:2: invalid (root) is not valid UTF-8\n`);
+    expect(run.stderr).toContain('3 event(s), 1 invalid');
+  });
+
+  it('stops quietly when the reader goes away (validate ... | head -1), no EPIPE stack trace', () => {
+    const p = file('many-bad.ndjson', `${JSON.stringify({ ...event, traceId: 'X' })}\n`.repeat(5000));
+    const run = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI}" validate "${p}" | head -1`], { encoding: 'utf8' });
+    expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/EPIPE|^\s+at /m);
+    expect(run.status).toBe(0);
+  });
+
+  it('reports a line over the size bound without reading it whole (tested with a lowered bound)', () => {
+    const huge = JSON.stringify({ ...event, padding: 'x'.repeat(5000) });
+    const p = file('huge.ndjson', `${line}\n${huge}\n${line}\n`);
+    const run = cli(['validate', p, '--max-event-bytes', '1000']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe(`${p}:2: invalid (root) is ${Buffer.byteLength(huge)} bytes, more than 1000 (x-event-limits.maxEventBytes); skipped without reading it whole\n`);
+    expect(run.stderr).toContain('3 event(s), 1 invalid');
+    expect(cli(['validate', p, '--max-event-bytes', '0']).status).toBe(2);
+  });
+
+  it('skips a UTF-8 byte-order mark, as the library does', () => {
+    const p = path.join(work, 'bom.ndjson');
+    writeFileSync(p, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${line}\n`)]));
+    const run = cli(['validate', p]);
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.stderr).toContain('1 event(s), 0 invalid');
+  });
+
+  it('keeps reading NDJSON after a broken first line (it used to swallow the file as one document)', () => {
+    const run = cli(['validate', '-'], `{oops\n${line}\n${line}\n${line}\n`);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('4 event(s), 1 invalid');
+  });
+
+  it('writes warnings too with --json, and counts events of types the contract does not know', () => {
+    const warned = { ...event, payload: { ...(event['payload'] as object), amount: -1 } };
+    const unknown = { ...event, eventType: 'test.never_defined', payload: {} };
+    const run = cli(['validate', '-', '--json'], `${JSON.stringify(warned)}\n${JSON.stringify(unknown)}\n`);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ line: 1, warnings: [{ instancePath: '/payload/amount', keyword: 'minimum' }] });
+    expect(run.stderr).toContain('2 event(s), 0 invalid, 1 with warnings, 1 of types the contract does not know');
+  });
+
+  it('says its version', () => {
+    const run = cli(['--version']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
   });
 });
 

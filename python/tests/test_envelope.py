@@ -108,3 +108,18 @@ def test_parse_envelope_raises_event_validation_error() -> None:
 def test_format_timestamp_pads_years_below_1000() -> None:
     # Regression (found by hypothesis): strftime's %Y wrote "999", which the contract refuses.
     assert format_timestamp(datetime(999, 1, 1, tzinfo=UTC)) == "0999-01-01T00:00:00.000Z"
+
+
+def test_the_package_says_its_version() -> None:
+    import goodgo_contracts_events
+
+    assert goodgo_contracts_events.__version__ == tomllib_version()
+
+
+def tomllib_version() -> str:
+    import tomllib
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    version: str = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+    return version

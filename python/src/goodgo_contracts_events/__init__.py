@@ -17,6 +17,15 @@ from ._validate import Lifecycle, Mode, ValidationResult, parse_envelope, safe_p
 from .models import EventEnvelope, KnownEvent
 
 
+def __getattr__(name: str) -> str:
+    """``__version__``, the installed distribution's version, read on first use (import stays cheap)."""
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("goodgo-contracts-events")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def contract_files() -> Traversable:
     """The packaged contract: ``asyncapi.yaml`` and ``schemas/``, byte for byte the repository's.
 
