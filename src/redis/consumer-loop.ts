@@ -31,6 +31,7 @@ export class ConsumerLoop {
   private readonly streams: Stream[];
   private readonly readers: { close(): void }[] = [];
   private readonly sleepers = new Set<() => void>();
+  private readonly unconfirmed = new Set<Promise<void>>();
   private readonly count: number;
   private readonly blockMs: number;
   private readonly concurrency: number;
@@ -61,6 +62,7 @@ export class ConsumerLoop {
         this.sleepers.forEach((end) => end());
         for (const r of this.readers) r.close();
         await loops.catch(() => undefined);
+        await Promise.all(this.unconfirmed);
       })();
       return stopped;
     };
@@ -176,10 +178,13 @@ export class ConsumerLoop {
     const heartbeat = setInterval(() => this.extend(s, batch), Math.max(10, Math.floor(this.idleTimeoutMs / 3)));
     try {
       await this.runHandlers(s, batch, leased, writes);
-      await Promise.all(writes);
     } finally {
       clearInterval(heartbeat);
     }
+    // Every outcome is sent by now; the next read need not wait for Redis to confirm them (they are
+    // ordered before the next batch's commands on this connection). stop() waits for them.
+    const confirmed = Promise.all(writes).then(() => void this.unconfirmed.delete(confirmed));
+    this.unconfirmed.add(confirmed);
   }
 
   /** Renews the leases of the batch's unfinished events; reports the ones lost. */

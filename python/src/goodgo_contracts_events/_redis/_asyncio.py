@@ -86,7 +86,7 @@ class _AsyncLoop:
             if time.monotonic() >= beat:
                 await self._heartbeat(batch)
                 beat = time.monotonic() + state.beat_seconds
-        await link.flush()
+        # The outcomes are sent; their replies are read with the next command's (one round trip less).
 
     async def _call(self, batch: Batch, work: Work) -> BaseException | None:
         try:

@@ -90,7 +90,7 @@ class _Loop:
             if time.monotonic() >= beat:
                 self._heartbeat(link, batch)
                 beat = time.monotonic() + state.beat_seconds
-        link.flush()
+        # The outcomes are sent; their replies are read with the next command's (one round trip less).
 
     def _call(self, batch: Batch, work: Work) -> BaseException | None:
         try:

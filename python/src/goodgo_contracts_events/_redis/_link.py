@@ -8,6 +8,7 @@ never a ``UnicodeDecodeError``) and gives it back when it stops.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -64,12 +65,17 @@ class Link:
             self._conn.read_response(disable_decoding=True)
 
     def call(self, *args: Arg, timeout: float | None = None) -> Any:
-        """Send one command and read its reply (after the replies of the writes posted before it)."""
-        self.flush()
+        """Send one command, then read the replies of the writes posted before it, then its own: the
+        posted writes' round trip overlaps this command's (Redis answers in order)."""
         if not self._loaded:
+            self._drain_then_retry()
             self._load()
         self._conn.send_packed_command([pack(args)])
-        return self._conn.read_response(disable_decoding=True, **({} if timeout is None else {"timeout": timeout}))
+        again = self._drain()
+        try:
+            return self._conn.read_response(disable_decoding=True, **({} if timeout is None else {"timeout": timeout}))
+        finally:
+            self._retry(again)
 
     def script(self, call: ScriptCall) -> Any:
         try:
@@ -87,6 +93,13 @@ class Link:
 
     def flush(self) -> None:
         """Read the replies of the posted writes; the ones Redis had no script for are run again by text."""
+        self._drain_then_retry()
+
+    def _drain_then_retry(self) -> None:
+        self._retry(self._drain())
+
+    def _drain(self) -> list[tuple[ScriptCall, OnError]]:
+        """Reads the posted writes' replies, reports failures; returns the NOSCRIPT ones, to run again."""
         posted, self._posted = self._posted, []
         again: list[tuple[ScriptCall, OnError]] = []
         for call, on_error in posted:
@@ -97,6 +110,9 @@ class Link:
                     again.append((call, on_error))
                 else:
                     on_error(call, e)
+        return again
+
+    def _retry(self, again: list[tuple[ScriptCall, OnError]]) -> None:
         for call, on_error in again:
             try:
                 self.call(*_eval_args(call, True))
@@ -110,6 +126,8 @@ class Link:
         self._conn.disconnect()
 
     def close(self) -> None:
+        with contextlib.suppress(Exception):  # the replies of the last writes, read before giving the connection back
+            self.flush()
         self._pool.release(self._conn)
 
 
@@ -137,10 +155,13 @@ class AsyncLink:
         return self._conn
 
     async def call(self, *args: Arg, timeout: float | None = None) -> Any:
-        await self.flush()
         conn = await self._connection()
         await conn.send_packed_command([pack(args)])
-        return await conn.read_response(disable_decoding=True, timeout=timeout)
+        again = await self._drain()
+        try:
+            return await conn.read_response(disable_decoding=True, timeout=timeout)
+        finally:
+            await self._retry(again)
 
     async def script(self, call: ScriptCall) -> Any:
         try:
@@ -157,6 +178,9 @@ class AsyncLink:
             self._posted += [(c, on_error) for c in calls]
 
     async def flush(self) -> None:
+        await self._retry(await self._drain())
+
+    async def _drain(self) -> list[tuple[ScriptCall, OnError]]:
         posted, self._posted = self._posted, []
         again: list[tuple[ScriptCall, OnError]] = []
         for call, on_error in posted:
@@ -167,6 +191,9 @@ class AsyncLink:
                     again.append((call, on_error))
                 else:
                     on_error(call, e)
+        return again
+
+    async def _retry(self, again: list[tuple[ScriptCall, OnError]]) -> None:
         for call, on_error in again:
             try:
                 await self.call(*_eval_args(call, True))
@@ -182,5 +209,7 @@ class AsyncLink:
 
     async def close(self) -> None:
         if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await self.flush()
             await self._pool.release(self._conn)
             self._conn = None
