@@ -37,7 +37,7 @@ await runScript(async () => {
   // The goodgo-events command: its own bundle, so importing the package never loads it.
   // goodgo-events --version: the package's version, inlined (the bundle has no package.json beside it at dist/).
   const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string };
-  await build({ ...common, entryPoints: [path.join(root, 'src', 'cli.ts')], outfile: path.join(root, 'dist', 'cli.js'), banner: { js: '#!/usr/bin/env node' }, define: { PACKAGE_VERSION: JSON.stringify(version) } });
+  await build({ ...common, entryPoints: [path.join(root, 'src', 'cli.ts')], outfile: path.join(root, 'dist', 'cli.js'), banner: { js: '#!/usr/bin/env node' }, define: { PACKAGE_VERSION: JSON.stringify(version) }, external: ['redis'] });
   await build({ ...common, entryPoints: [path.join(root, 'src', 'index.ts')], outfile: path.join(root, 'dist', 'index.js') });
   console.log('compiled dist/index.js and dist/types/');
   return 0;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EVENT_LIMITS } from '../generated/event-types.js';
+import { dlqList, status, tail, UsageError } from './cli-redis.js';
 import { readEvents, UnusableInputError } from './read-events.js';
 import type { ValidationIssue } from './errors.js';
 import { safeParseEnvelope, type ValidationMode, type ValidationResult } from './validate.js';
@@ -19,6 +20,9 @@ const HELP: Record<string, string> = {
 
 Commands:
   validate [file|-]   validate events: a JSON document, a JSON array or NDJSON (one per line)
+  dlq list <type>     list the dead letters of an event type                  [Redis: --url or REDIS_URL]
+  status [type ...]   streams, dead letters, and per group lag and pending     [Redis]
+  tail <type>         the last events on a stream, as NDJSON                  [Redis]
   check               lint the contract (asyncapi.yaml, schemas/)            [repository only]
   compat              compare the contract with an earlier version           [repository only]
   new <event.type>    scaffold a new event type                              [repository only]
@@ -36,6 +40,24 @@ that also counts the events of types the contract does not know.
   --lifecycle        contract (default: x-lifecycle applies) or enforce-all
   --max-event-bytes  a lower bound than the contract's (${EVENT_LIMITS.maxEventBytes}) for one event
 Exit status: 0 all valid, 1 some invalid, 2 unusable input (unreadable file, not JSON).`,
+  dlq: `goodgo-events dlq list <eventType> [--reason R] [--json] [--url redis://...]
+
+Lists every dead letter of the type, oldest first: its entry id, reason, the group that gave up on
+it, deliveries, age, the entry id it had on its stream, and its first error (--json: one JSON
+object per dead letter, with all its errors and the original envelope). Read-only.
+Redis: --url, else REDIS_URL. Exit 0, or 2 for a usage error or an unreachable Redis.`,
+  status: `goodgo-events status [eventType ...] [--json] [--max-lag N] [--max-pending-age 5m] [--url redis://...]
+
+Per stream (all event types by default): its length and dead letters, and per consumer group its
+lag (entries after the group's last-delivered id, counted: Redis's own figure is wrong after XDEL
+or trimming), pending entries, the oldest pending entry's idle time, and its consumers.
+Exit 1 when a threshold is crossed (for a cron job or a probe), 0 otherwise, 2 for a usage error.`,
+  tail: `goodgo-events tail <eventType> [--last N] [--follow] [--json] [--url redis://...]
+
+The last N (default 10) envelopes on the stream, oldest first, validated: NDJSON with --json or
+when the output is not a terminal (goodgo-events validate - reads it back), one line each on a
+terminal. An invalid entry is reported on standard error with its id and errors, not printed (exit
+1). --follow waits for new ones until interrupted.`,
   check: 'goodgo-events check [--today YYYY-MM-DD]\n\nLints the contract, one line per problem; exit 1 if any. The same as npm run check.',
   compat: 'goodgo-events compat --base <git-ref> | --against <dir>\n\nCompares the contract with an earlier version; exit 1 on a breaking change. The same as npm run compat.',
   new: 'goodgo-events new <aggregate>.<past-tense-verb> [--producer NAME]\n\nScaffolds an event type. The same as npm run new-event.',
@@ -116,6 +138,16 @@ function report(name: string, line: number, result: ValidationResult, counts: { 
   }
 }
 
+/** Runs a Redis command; user mistakes (and an unreachable Redis) are one line and exit 2. */
+async function redisCommand(command: (args: string[]) => Promise<number>, args: string[]): Promise<number> {
+  try {
+    return await command(args);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return usage((e as Error).message);
+    throw e;
+  }
+}
+
 function usage(message: string): number {
   console.error(`error: ${message}; fix: see goodgo-events --help`);
   return 2;
@@ -147,6 +179,13 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'validate':
       return validate(rest);
+    case 'dlq':
+      if (rest[0] !== 'list') return usage(`dlq ${rest[0] ?? ''}: the subcommand is list (dlq list <eventType>)`);
+      return redisCommand(dlqList, rest.slice(1));
+    case 'status':
+      return redisCommand(status, rest);
+    case 'tail':
+      return redisCommand(tail, rest);
     case 'check':
       return repositoryScript('check', rest);
     case 'compat':

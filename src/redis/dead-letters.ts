@@ -1,0 +1,78 @@
+import { EVENT_DEAD_LETTER_KEYS } from '../../generated/event-types.js';
+import { REDIS_PROTOCOL } from '../../generated/redis-protocol.js';
+import type { EventType } from '../event-types.js';
+import { commandsOf, type RedisClientLike } from './connection.js';
+import type { DeadLetterIssue } from './decide-entry.js';
+
+/**
+ * One dead letter, as `goodgo-events dlq list` shows it.
+ *
+ * @example
+ * const d: DeadLetter = { entryId: '1764-0', originalId: '1763-0', stream: 'events:payment.completed', group: 'ledger', reason: 'invalid', errors: [], deliveries: 1, ageMs: 5000, envelope: '{...}' };
+ */
+export interface DeadLetterEntry {
+  /** The entry's id in the dead-letter stream. */
+  readonly entryId: string;
+  /** The id the entry had on its stream (`deadLetter.id`). */
+  readonly originalId: string;
+  readonly stream: string;
+  /** The consumer group that gave up on it; empty for dead letters written before the field existed. */
+  readonly group: string;
+  readonly reason: string;
+  readonly errors: readonly DeadLetterIssue[];
+  readonly deliveries: number;
+  /** How long ago it was dead-lettered (from the entry id's time). */
+  readonly ageMs: number;
+  /** The original `envelope` field as text (invalid UTF-8 shown with U+FFFD), or undefined if it had none. */
+  readonly envelope: string | undefined;
+}
+
+const DL = REDIS_PROTOCOL.deadLetterFields;
+const PAGE = 1000;
+
+/**
+ * Reads the dead letters of an event type, oldest first, page by page (XRANGE, 1000 at a time),
+ * optionally only those of one reason. Read-only.
+ *
+ * @example
+ * for await (const d of readDeadLetters(redis, 'payment.completed', { reason: 'max-deliveries' })) console.log(d.entryId, d.errors);
+ */
+export async function* readDeadLetters(client: RedisClientLike, eventType: EventType, options: { reason?: string; now?: () => number } = {}): AsyncGenerator<DeadLetterEntry> {
+  const key = EVENT_DEAD_LETTER_KEYS[eventType];
+  const send = commandsOf(client);
+  const now = options.now ?? Date.now;
+  let start = '-';
+  for (;;) {
+    const rows = (await send(key, ['XRANGE', key, start, '+', 'COUNT', PAGE], true)) as [Buffer, Buffer[]][] | null;
+    if (!rows || rows.length === 0) return;
+    for (const [id, flat] of rows) {
+      const entry = deadLetterOf(id.toString(), flat, now());
+      if (options.reason === undefined || entry.reason === options.reason) yield entry;
+    }
+    if (rows.length < PAGE) return;
+    start = `(${rows[rows.length - 1]![0].toString()}`;
+  }
+}
+
+function deadLetterOf(entryId: string, flat: readonly Buffer[], now: number): DeadLetterEntry {
+  const fields = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!.toString(), flat[i + 1]!);
+  const text = (name: string): string => fields.get(name)?.toString() ?? '';
+  let errors: DeadLetterIssue[] = [];
+  try {
+    errors = JSON.parse(text(DL.errors)) as DeadLetterIssue[];
+  } catch {
+    errors = [{ instancePath: '', keyword: 'unreadable', params: {}, message: `the dead letter's ${DL.errors} field is not JSON` }];
+  }
+  return {
+    entryId,
+    originalId: text(DL.id),
+    stream: text(DL.stream),
+    group: text(DL.group),
+    reason: text(DL.reason),
+    errors,
+    deliveries: Number(text(DL.deliveries)) || 0,
+    ageMs: Math.max(0, now - Number(entryId.split('-')[0])),
+    envelope: fields.get(REDIS_PROTOCOL.entryField)?.toString(),
+  };
+}

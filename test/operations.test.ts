@@ -1,0 +1,83 @@
+// goodgo-events dlq list, status and tail against a real redis-server (issue 11): what an operator
+// runs after a bad deploy, and what a probe runs to alert on lag. The event type comes from the contract.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { createClient, type RedisClientType } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumeEvents, createEnvelope, EVENT_DEAD_LETTER_KEYS, EVENT_STREAM_KEYS, EVENT_TYPES, publishEvents, type KnownEvent } from '../src/index.ts';
+import { contractExamples, ROOT } from './support/contract-examples.ts';
+import { freePort, RedisServer } from './support/redis-server.ts';
+
+const TYPE = EVENT_TYPES[0];
+const STREAM = EVENT_STREAM_KEYS[TYPE];
+const event = (traceId?: string): KnownEvent => createEnvelope(TYPE, contractExamples().find((e) => e.eventType === TYPE)!.payload['payload'] as never, { producer: 'ops', ...(traceId ? { traceId } : {}) });
+const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
+  spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...options.env }, ...(options.input !== undefined ? { input: options.input } : {}) });
+
+let server: RedisServer;
+let client: RedisClientType;
+beforeAll(async () => {
+  server = await RedisServer.start();
+  client = (await createClient({ url: server.url }).connect()) as RedisClientType;
+});
+afterAll(async () => {
+  await client.close();
+  await server.stop();
+});
+
+describe('operating the streams from the command line', () => {
+  it('status shows the lag and exits 1 over --max-lag; dlq list shows why events were dead-lettered; tail pipes into validate', async () => {
+    await publishEvents(client, [event(), event('dead'.padEnd(32, '0')), event()]);
+    await client.sendCommand(['XADD', STREAM, '*', 'envelope', '{not json']);
+    await client.sendCommand(['XGROUP', 'CREATE', STREAM, 'ledger', '0']);
+
+    const before = cli(['status', TYPE, '--url', server.url, '--max-lag', '0']);
+    expect(before.status, before.stderr).toBe(1);
+    expect(before.stdout).toMatch(new RegExp(`ledger  lag=4  pending=0`));
+    expect(before.stderr).toContain(`alert: ${STREAM} group ledger: lag 4 > 0`);
+
+    const consumer = await consumeEvents({ client, group: 'ledger', consumer: 'c', eventTypes: [TYPE], blockMs: 50, maxDeliveries: 1, onError: () => undefined,
+      handler: (e) => { if (e.traceId.startsWith('dead')) throw new Error('ledger is down'); } });
+    const deadline = Date.now() + 20_000;
+    while (Number(await client.sendCommand(['XLEN', EVENT_DEAD_LETTER_KEYS[TYPE]])) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await consumer.stop();
+
+    const after = cli(['status', '--json', '--url', server.url, '--max-lag', '0', '--max-pending-age', '1h']);
+    expect(after.status, after.stdout + after.stderr).toBe(0);
+    const row = after.stdout.trim().split('\n').map((l) => JSON.parse(l) as { stream: string; deadLetters: number; groups: { name: string; lag: number; pending: number }[] }).find((r) => r.stream === STREAM)!;
+    expect(row).toMatchObject({ deadLetters: 2, groups: [{ name: 'ledger', lag: 0, pending: 0 }] });
+
+    const list = cli(['dlq', 'list', TYPE, '--json'], { env: { REDIS_URL: server.url } });
+    expect(list.status, list.stderr).toBe(0);
+    const dead = list.stdout.trim().split('\n').map((l) => JSON.parse(l) as { reason: string; group: string; errors: { message: string }[] });
+    expect(dead.map((d) => d.reason).sort()).toEqual(['invalid', 'max-deliveries']);
+    expect(dead.every((d) => d.group === 'ledger')).toBe(true);
+    expect(dead.find((d) => d.reason === 'max-deliveries')!.errors[0]!.message).toContain('ledger is down');
+    expect(cli(['dlq', 'list', TYPE, '--reason', 'invalid', '--url', server.url]).stderr).toContain('1 dead letter(s) with reason invalid');
+
+    // The last three entries: two events, then the poison entry, which goes to stderr, not into the NDJSON.
+    const tail = cli(['tail', TYPE, '--last', '3', '--json', '--url', server.url]);
+    expect(tail.status).toBe(1);
+    expect(tail.stdout.trim().split('\n')).toHaveLength(2);
+    expect(tail.stderr).toMatch(/: invalid entry: \(root\) is not valid JSON/);
+    const valid = cli(['validate', '-'], { input: tail.stdout });
+    expect(valid.status, valid.stdout).toBe(0);
+    expect(valid.stderr).toContain('2 event(s), 0 invalid');
+  }, 60_000);
+
+  it('says what is wrong, and how to fix it, without a stack trace', async () => {
+    for (const [args, env, message] of [
+      [['dlq', 'list', 'test.never_defined', '--url', server.url], {}, 'is not an event type of the contract'],
+      [['dlq', 'list', TYPE], { REDIS_URL: '' }, 'pass --url redis://host:6379 or set REDIS_URL'],
+      [['status', '--url', `redis://127.0.0.1:${await freePort()}`], {}, 'cannot reach Redis at'],
+      [['status', '--max-pending-age', 'soon', '--url', server.url], {}, '--max-pending-age must be a duration'],
+      [['dlq', 'purge', TYPE], {}, 'the subcommand is list'],
+      [['tail', TYPE, '--bogus'], {}, "Unknown option '--bogus'"],
+    ] as const) {
+      const run = cli([...args], { env: { ...env } });
+      expect(run.status, `${args.join(' ')}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+});
