@@ -197,6 +197,7 @@ const event = createEnvelope(
 
 // --- consumeEvents on a real Redis: against a bare loop, validation's share, concurrency ---------
 rows.push(...(await (await import('./consumer-bench.ts')).consumerRows()));
+rows.push(...(await (await import('./redrive-bench.ts')).redriveRows()));
 
 // --- Python ---------------------------------------------------------------------------------------
 // bench/python_bench.py measures the Python package the same way, in its own process (the venv).

@@ -5,6 +5,7 @@ import { EVENT_STREAM_KEYS, EVENT_TYPES } from '../generated/event-types.js';
 import { isEventType, type EventType } from './event-types.js';
 import type { RedisClientLike } from './redis/connection.js';
 import { readDeadLetters } from './redis/dead-letters.js';
+import { redriveDeadLetters } from './redis/redrive.js';
 import { streamStatus } from './redis/stream-status.js';
 import { fromStreamFields } from './redis/stream-codec.js';
 
@@ -70,7 +71,8 @@ export async function dlqList(args: string[]): Promise<number> {
   try {
     for await (const d of readDeadLetters(client, eventType, values.reason === undefined ? {} : { reason: values.reason })) {
       n++;
-      if (values.json) console.log(JSON.stringify(d));
+      const { fields: _bytes, ...shown } = d;
+      if (values.json) console.log(JSON.stringify(shown));
       else console.log(`${d.entryId}  ${d.reason.padEnd(15)}  group=${d.group || '-'}  deliveries=${d.deliveries}  age=${age(d.ageMs)}  was ${d.originalId}  ${d.errors[0] ? `${d.errors[0].instancePath || '(root)'} ${d.errors[0].message}` : ''}`);
     }
   } finally {
@@ -163,4 +165,31 @@ export async function tail(args: string[]): Promise<number> {
     await client.close();
   }
   return invalid > 0 ? 1 : 0;
+}
+
+/**
+ * `goodgo-events dlq redrive <eventType> [--reason R] [--id ID ...] [--dry-run] [--json] [--url U]`:
+ * exit 0 when every selected dead letter went back, 1 when some stayed (invalid, or no group).
+ *
+ * @example
+ * await dlqRedrive(['payment.completed', '--reason', 'max-deliveries']);
+ */
+export async function dlqRedrive(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { reason: { type: 'string' }, id: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, url: { type: 'string' } } });
+  const eventType = eventTypeOf(positionals[0], 'dlq redrive');
+  const client = await connect(values.url);
+  const counts = { redriven: 0, kept: 0 };
+  const verb = values['dry-run'] ? 'would redrive' : 'redriven';
+  try {
+    for await (const o of redriveDeadLetters(client, eventType, { reason: values.reason, ids: values.id, dryRun: values['dry-run'] })) {
+      counts[o.outcome]++;
+      if (values.json) console.log(JSON.stringify(o));
+      else if (o.outcome === 'redriven') console.log(`${o.entryId}  ${verb} to group ${o.group}${o.newId ? ` as ${o.newId}` : ''}`);
+      else console.log(`${o.entryId}  kept: ${o.errors.map((e) => `${e.instancePath || '(root)'} ${e.message}`).join('; ')}`);
+    }
+  } finally {
+    await client.close();
+  }
+  console.error(`${EVENT_STREAM_KEYS[eventType]}: ${counts.redriven} ${verb}, ${counts.kept} kept${values['dry-run'] ? ' (dry run: nothing changed)' : ''}`);
+  return counts.kept > 0 ? 1 : 0;
 }

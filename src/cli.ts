@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EVENT_LIMITS } from '../generated/event-types.js';
-import { dlqList, status, tail, UsageError } from './cli-redis.js';
+import { dlqList, dlqRedrive, status, tail, UsageError } from './cli-redis.js';
 import { readEvents, UnusableInputError } from './read-events.js';
 import type { ValidationIssue } from './errors.js';
 import { safeParseEnvelope, type ValidationMode, type ValidationResult } from './validate.js';
@@ -21,6 +21,7 @@ const HELP: Record<string, string> = {
 Commands:
   validate [file|-]   validate events: a JSON document, a JSON array or NDJSON (one per line)
   dlq list <type>     list the dead letters of an event type                  [Redis: --url or REDIS_URL]
+  dlq redrive <type>  send valid dead letters back to the group that gave up on them   [Redis]
   status [type ...]   streams, dead letters, and per group lag and pending     [Redis]
   tail <type>         the last events on a stream, as NDJSON                  [Redis]
   check               lint the contract (asyncapi.yaml, schemas/)            [repository only]
@@ -45,7 +46,15 @@ Exit status: 0 all valid, 1 some invalid, 2 unusable input (unreadable file, not
 Lists every dead letter of the type, oldest first: its entry id, reason, the group that gave up on
 it, deliveries, age, the entry id it had on its stream, and its first error (--json: one JSON
 object per dead letter, with all its errors and the original envelope). Read-only.
-Redis: --url, else REDIS_URL. Exit 0, or 2 for a usage error or an unreachable Redis.`,
+Redis: --url, else REDIS_URL. Exit 0, or 2 for a usage error or an unreachable Redis.
+
+goodgo-events dlq redrive <eventType> [--reason R] [--id ENTRY_ID ...] [--dry-run] [--json] [--url ...]
+
+Validates each selected dead letter against the current contract; a valid one goes back unchanged
+(same eventId) to the group that dead-lettered it, and to no other (the group's retry stream,
+which its consumers read), and leaves the dead-letter stream, in one atomic step: killed at any
+point, nothing is lost or duplicated; run it again to finish. An invalid one stays, with its errors.
+Exit 0 when all selected went back, 1 when some stayed, 2 for a usage error.`,
   status: `goodgo-events status [eventType ...] [--json] [--max-lag N] [--max-pending-age 5m] [--url redis://...]
 
 Per stream (all event types by default): its length and dead letters, and per consumer group its
@@ -180,8 +189,9 @@ async function main(argv: string[]): Promise<number> {
     case 'validate':
       return validate(rest);
     case 'dlq':
-      if (rest[0] !== 'list') return usage(`dlq ${rest[0] ?? ''}: the subcommand is list (dlq list <eventType>)`);
-      return redisCommand(dlqList, rest.slice(1));
+      if (rest[0] === 'list') return redisCommand(dlqList, rest.slice(1));
+      if (rest[0] === 'redrive') return redisCommand(dlqRedrive, rest.slice(1));
+      return usage(`dlq ${rest[0] ?? ''}: the subcommands are list and redrive (dlq list <eventType>)`);
     case 'status':
       return redisCommand(status, rest);
     case 'tail':

@@ -3,7 +3,7 @@
 // real redis-server. Each scenario counts events published, handled (side effects), dead-lettered
 // and pending, prints the figures, and holds them to the protocol's promise: nothing lost, nothing
 // handled twice except what a SIGKILL can catch. The event type comes from the contract.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClient, type RedisClientType } from 'redis';
@@ -30,7 +30,7 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
   console.log(`chaos figures (published / handled / duplicates / dead-lettered / pending):\n${figures.join('\n')}`);
   // RECORD_FIGURES=1 npx vitest run test/chaos.test.ts records them in the README, as npm run bench -- --write does.
-  if (process.env['RECORD_FIGURES'] && figures.length === Object.keys(KINDS).length * 6) {
+  if (process.env['RECORD_FIGURES'] && figures.length === Object.keys(KINDS).length * 7) {
     const readme = path.join(ROOT, 'README.md');
     const text = readFileSync(readme, 'utf8');
     const [start, end] = ['<!-- chaos:start -->', '<!-- chaos:end -->'];
@@ -192,6 +192,34 @@ describe.each(Object.keys(KINDS) as Kind[])('%s consumer', (kind) => {
     const stats = await c.stop();
     await record(kind, 'dead-letter stream unusable', client, s, 50);
     expect(JSON.stringify(stats['messages'])).toMatch(/could not dead-letter.*wrong kind of value/);
+  }, 60_000);
+
+  it('dead letters redriven after a fix go back to the group that gave up on them, and are handled once', async () => {
+    const { s, client } = await setup();
+    const failing = Array.from({ length: 20 }, () => event(FAILING_TRACE));
+    await publishEvents(client, [...failing, event()]);
+    await client.sendCommand(['XADD', STREAM, '*', 'envelope', '{not json']);
+    const broken = await consumer(kind, s, { consumer: 'c', 'idle-ms': 300, 'max-deliveries': 1, 'fail-trace': 'dead' });
+    await until(() => s.cli('XLEN', DEAD) === '21' && pending(s) === 0);
+    await broken.stop();
+    // Another group on the same stream must not see the redriven events again.
+    await client.sendCommand(['XGROUP', 'CREATE', STREAM, 'other', '$']);
+    expect(s.cli('XLEN', STREAM)).toBe('22');
+    const redrive = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'dlq', 'redrive', TYPE, '--url', s.url], { cwd: ROOT, encoding: 'utf8' });
+    expect(redrive.status, redrive.stderr).toBe(1); // the invalid one stays
+    expect(redrive.stderr).toContain('20 redriven, 1 kept');
+    const fixed = await consumer(kind, s, { consumer: 'c', 'idle-ms': 300 });
+    await until(async () => (await effects(client)).length === 21);
+    await new Promise((r) => setTimeout(r, 700)); // past the idle timeout: a second handling would show
+    await fixed.stop();
+    const done = await effects(client);
+    await record(kind, 'redrive after a fix', client, s, 21);
+    expect(new Set(done).size).toBe(21);
+    expect(failing.every((e) => done.includes(e.eventId))).toBe(true);
+    expect(s.cli('XLEN', DEAD)).toBe('1');
+    // Nothing went back onto the stream itself, so the other group sees nothing new.
+    expect(s.cli('XLEN', STREAM)).toBe('22');
+    expect(s.cli('XREADGROUP', 'GROUP', 'other', 'x', 'COUNT', '10', 'STREAMS', STREAM, '>')).toBe('');
   }, 60_000);
 
   it('a handler that keeps failing: dead-lettered on delivery maxDeliveries; trimmed pending entries are reported', async () => {

@@ -1,10 +1,12 @@
 // goodgo-events dlq list, status and tail against a real redis-server (issue 11): what an operator
 // runs after a bad deploy, and what a probe runs to alert on lag. The event type comes from the contract.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeEvents, createEnvelope, EVENT_DEAD_LETTER_KEYS, EVENT_STREAM_KEYS, EVENT_TYPES, publishEvents, type KnownEvent } from '../src/index.ts';
+import { retryKey } from '../src/redis/consumer-core.ts';
+import { deadLetterFields } from '../src/redis/decide-entry.ts';
 import { contractExamples, ROOT } from './support/contract-examples.ts';
 import { freePort, RedisServer } from './support/redis-server.ts';
 
@@ -65,13 +67,41 @@ describe('operating the streams from the command line', () => {
     expect(valid.stderr).toContain('2 event(s), 0 invalid');
   }, 60_000);
 
+  it('dlq redrive killed at random points loses and duplicates nothing; run again, it finishes', async () => {
+    const DEAD = EVENT_DEAD_LETTER_KEYS[TYPE];
+    const retry = retryKey(STREAM, 'g');
+    await client.sendCommand(['DEL', DEAD, retry]);
+    const events = Array.from({ length: 3000 }, () => event());
+    for (let i = 0; i < events.length; i += 500) {
+      await Promise.all(events.slice(i, i + 500).map((e, j) => client.sendCommand(['XADD', DEAD, '*', ...deadLetterFields({ id: `1-${i + j}`, fields: ['envelope', JSON.stringify(e)], deliveries: 3 }, { eventType: TYPE, group: 'g', reason: 'max-deliveries', errors: [] }).map(String)])));
+    }
+    let runs = 0;
+    for (;;) {
+      runs++;
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'dlq', 'redrive', TYPE, '--url', server.url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+      // Killed while it is moving entries: a random moment after its first report of a move.
+      let killer: ReturnType<typeof setTimeout> | undefined;
+      child.stdout!.on('data', () => (killer ??= setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 60))));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      clearTimeout(killer);
+      if (code === 0) break;
+      expect(runs, 'redrive never finished').toBeLessThan(40);
+    }
+    const moved = (await client.sendCommand(['XRANGE', retry, '-', '+'])) as [string, string[]][];
+    expect(Number(await client.sendCommand(['XLEN', DEAD]))).toBe(0);
+    expect(moved).toHaveLength(events.length);
+    expect(new Set(moved.map(([, f]) => (JSON.parse(f[1]!) as KnownEvent).eventId))).toEqual(new Set(events.map((e) => e.eventId)));
+    expect(moved.every(([, f]) => f.length === 2 && f[0] === 'envelope')).toBe(true); // the dead-letter fields are gone
+    console.log(`redrive: ${events.length} dead letters moved in ${runs} run(s), killed ${runs - 1} time(s)`);
+  }, 120_000);
+
   it('says what is wrong, and how to fix it, without a stack trace', async () => {
     for (const [args, env, message] of [
       [['dlq', 'list', 'test.never_defined', '--url', server.url], {}, 'is not an event type of the contract'],
       [['dlq', 'list', TYPE], { REDIS_URL: '' }, 'pass --url redis://host:6379 or set REDIS_URL'],
       [['status', '--url', `redis://127.0.0.1:${await freePort()}`], {}, 'cannot reach Redis at'],
       [['status', '--max-pending-age', 'soon', '--url', server.url], {}, '--max-pending-age must be a duration'],
-      [['dlq', 'purge', TYPE], {}, 'the subcommand is list'],
+      [['dlq', 'purge', TYPE], {}, 'the subcommands are list and redrive'],
       [['tail', TYPE, '--bogus'], {}, "Unknown option '--bogus'"],
     ] as const) {
       const run = cli([...args], { env: { ...env } });

@@ -6,7 +6,7 @@ import { jsonPointer } from './json-pointer.js';
 import type { JsonObject } from './load-contract.js';
 
 /** The Redis scripts of the consumer protocol, by name (`x-redis-streams.scripts`). */
-export const SCRIPT_NAMES = ['begin', 'commit', 'release', 'extend', 'deadLetter', 'claim'] as const;
+export const SCRIPT_NAMES = ['begin', 'commit', 'release', 'extend', 'deadLetter', 'claim', 'redrive'] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 /** The fields a dead-letter entry adds, by role (`x-redis-streams.deadLetterFields`). */
 export const DEAD_LETTER_ROLES = ['stream', 'id', 'group', 'reason', 'errors', 'deliveries'] as const;
@@ -22,6 +22,10 @@ export interface RedisBinding {
   readonly deadLetterStream: string;
   readonly legacyDeadLetterStream: string;
   readonly handledKey: string;
+  /** A group's retry stream: what `dlq redrive` sends back to that group alone. */
+  readonly retryStream: string;
+  /** Every dead-letter field starts with it; an original field that does is kept under `shadowPrefix`. */
+  readonly deadLetterFieldPrefix: string;
   readonly deadLetterFields: Readonly<Record<(typeof DEAD_LETTER_ROLES)[number], string>>;
   readonly shadowPrefix: string;
   /** Reason -> what it means. */
@@ -75,12 +79,17 @@ export function readBinding(root: string, raw: JsonObject, problems: ContractErr
     deadLetterStream: text('deadLetterStream', ['<stream>']),
     legacyDeadLetterStream: text('legacyDeadLetterStream', ['<stream>']),
     handledKey: text('handledKey', ['<stream>', '<group>', '<eventId>']),
+    retryStream: text('retryStream', ['<stream>', '<group>']),
+    deadLetterFieldPrefix: text('deadLetterFieldPrefix'),
     deadLetterFields: record('deadLetterFields', DEAD_LETTER_ROLES, 'string'),
     shadowPrefix: text('shadowPrefix'),
     reasons: isObject(b['reasons']) ? (b['reasons'] as Record<string, string>) : {},
     defaults: record('defaults', DEFAULT_NAMES, 'integer'),
     scripts: readScripts(root, isObject(b['scripts']) ? b['scripts'] : {}, problem),
   };
+  for (const [role, name] of Object.entries(binding.deadLetterFields as Record<string, unknown>)) {
+    if (typeof name === 'string' && !name.startsWith(binding.deadLetterFieldPrefix)) problem(['deadLetterFields', role], `${name} does not start with deadLetterFieldPrefix ${binding.deadLetterFieldPrefix}`, 'name every dead-letter field with the prefix');
+  }
   if (Object.keys(binding.reasons).length === 0) problem(['reasons'], 'reasons must name every dead-letter reason', 'list each reason with what it means');
   return problems.length === before ? (binding as RedisBinding) : undefined;
 }

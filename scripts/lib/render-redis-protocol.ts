@@ -17,6 +17,8 @@ function protocolData(b: RedisBinding): Record<string, unknown> {
     deadLetterStream: b.deadLetterStream,
     legacyDeadLetterStream: b.legacyDeadLetterStream,
     handledKey: b.handledKey,
+    retryStream: b.retryStream,
+    deadLetterFieldPrefix: b.deadLetterFieldPrefix,
     deadLetterFields: b.deadLetterFields,
     shadowPrefix: b.shadowPrefix,
     reasons: Object.keys(b.reasons),

@@ -76,6 +76,18 @@ export function handledKey(stream: string, group: string, eventId: string): stri
 }
 
 /**
+ * A group's retry stream, `{<stream>}:retry:<group>`: where `goodgo-events dlq redrive` sends a
+ * dead letter back to the group that gave up on it, and to no other. The group's consumers read it
+ * beside the stream (same cluster slot, so one XREADGROUP reads both).
+ *
+ * @example
+ * retryKey('events:payment.completed', 'ledger'); // '{events:payment.completed}:retry:ledger'
+ */
+export function retryKey(stream: string, group: string): string {
+  return REDIS_PROTOCOL.retryStream.replace('<stream>', stream).replace('<group>', group);
+}
+
+/**
  * The consumer protocol for one batch of entries of one stream, as a pure state machine
  * (sans-I/O): entries and Redis replies go in, {@link ScriptCall}s come out. The TypeScript loop
  * and both Python loops drive the same steps:
@@ -98,8 +110,13 @@ export class Batch {
   private readonly unsettled = new Set<Work>();
   private readonly stream: string;
 
-  constructor(private readonly settings: CoreSettings, entries: readonly StreamEntry[]) {
-    this.stream = EVENT_STREAM_KEYS[settings.eventType];
+  /**
+   * @param from the stream the entries were read from: the event type's stream (the default), or
+   *   the group's retry stream. Leases and done marks are keyed by the event type's stream either way.
+   */
+  constructor(private readonly settings: CoreSettings, entries: readonly StreamEntry[], from?: string) {
+    this.stream = from ?? EVENT_STREAM_KEYS[settings.eventType];
+    const main = EVENT_STREAM_KEYS[settings.eventType];
     const deadLetters: DeadLetter[] = [];
     const byEventId = new Map<string, { work: Work; ids: string[] }>();
     for (const entry of entries) {
@@ -114,7 +131,7 @@ export class Batch {
         continue;
       }
       const ids = [entry.id];
-      const work: Work = { event: decision.event, entry, entryIds: ids, key: handledKey(this.stream, settings.group, decision.event.eventId) };
+      const work: Work = { event: decision.event, entry, entryIds: ids, key: handledKey(main, settings.group, decision.event.eventId) };
       byEventId.set(decision.event.eventId, { work, ids });
       this.works.push(work);
     }
@@ -208,9 +225,9 @@ export class Batch {
  * @example
  * const { entries, trimmed, next } = claimed(await run(claimCall(settings, '0-0', 50)));
  */
-export function claimCall(settings: CoreSettings, start: string, count: number): ScriptCall {
+export function claimCall(settings: CoreSettings, start: string, count: number, from?: string): ScriptCall {
   const { group, consumer, idleTimeoutMs } = settings;
-  return { script: 'claim', keys: [EVENT_STREAM_KEYS[settings.eventType]], args: [group, consumer, String(idleTimeoutMs), start, String(count)] };
+  return { script: 'claim', keys: [from ?? EVENT_STREAM_KEYS[settings.eventType]], args: [group, consumer, String(idleTimeoutMs), start, String(count)] };
 }
 
 /**
@@ -233,21 +250,22 @@ export function claimed(reply: unknown): { readonly next: string; readonly entri
 }
 
 /**
- * The entries of an XREADGROUP reply, first delivery: `[[key, [[id, [f, v, ...]], ...]]]` (RESP2),
- * a map or object keyed by stream (RESP3), null on a timeout.
+ * The entries of an XREADGROUP reply by stream, first delivery: `[[key, [[id, [f, v, ...]], ...]]]`
+ * (RESP2), a map or object keyed by stream (RESP3), null on a timeout.
  *
  * @example
- * readEntries([['events:a.b', [['1-0', ['envelope', '{...}']]]]]); // [{ id: '1-0', fields: [...], deliveries: 1 }]
+ * readEntries([['events:a.b', [['1-0', ['envelope', '{...}']]]]]); // Map { 'events:a.b' => [{ id: '1-0', fields: [...], deliveries: 1 }] }
  */
-export function readEntries(reply: unknown): StreamEntry[] {
-  let lists: unknown[] = [];
-  if (Array.isArray(reply)) lists = reply.map((stream) => (Array.isArray(stream) ? stream[1] : undefined));
-  else if (reply instanceof Map) lists = [...reply.values()];
-  else if (typeof reply === 'object' && reply !== null) lists = Object.values(reply);
-  const out: StreamEntry[] = [];
-  for (const list of lists) {
+export function readEntries(reply: unknown): Map<string, StreamEntry[]> {
+  let pairs: [unknown, unknown][] = [];
+  if (Array.isArray(reply)) pairs = reply.map((stream) => (Array.isArray(stream) ? [stream[0], stream[1]] : [undefined, undefined]));
+  else if (reply instanceof Map) pairs = [...reply.entries()];
+  else if (typeof reply === 'object' && reply !== null) pairs = Object.entries(reply);
+  const out = new Map<string, StreamEntry[]>();
+  for (const [stream, list] of pairs) {
     if (!Array.isArray(list)) continue;
-    for (const e of list as unknown[]) if (Array.isArray(e) && Array.isArray(e[1])) out.push({ id: text(e[0]), fields: e[1] as Uint8Array[], deliveries: 1 });
+    const entries = (list as unknown[]).filter((e): e is [unknown, Uint8Array[]] => Array.isArray(e) && Array.isArray(e[1])).map((e) => ({ id: text(e[0]), fields: e[1], deliveries: 1 }));
+    if (entries.length > 0) out.set(text(stream), entries);
   }
   return out;
 }

@@ -5,13 +5,15 @@ import type { EventType } from '../event-types.js';
 import { uuidv7 } from '../uuid-v7.js';
 import { commandsOf, isolatedConnection, runScript, type SendCommand } from './connection.js';
 import type { ConsumeOptions, Consumer, ConsumerStats } from './consume-events.js';
-import { Batch, claimCall, claimed, readEntries, type CoreSettings, type ScriptCall, type Work } from './consumer-core.js';
+import { Batch, claimCall, claimed, readEntries, retryKey, type CoreSettings, type ScriptCall, type Work } from './consumer-core.js';
 import type { StreamEntry } from './decide-entry.js';
 
 const message = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 interface Stream {
   readonly key: string;
+  /** The group's retry stream, read beside the stream: where redriven dead letters come back. */
+  readonly retry: string;
   readonly settings: CoreSettings;
   /** The last entry this consumer read: where a lost group is recreated. */
   lastSeen: string | undefined;
@@ -48,7 +50,7 @@ export class ConsumerLoop {
     const { group, consumer } = options;
     const token = `${consumer}/${uuidv7()}`;
     const common = { ...seams, group, consumer, token, idleTimeoutMs: this.idleTimeoutMs, maxDeliveries: options.maxDeliveries ?? d.maxDeliveries, idempotencyWindowMs: options.idempotencyWindowMs ?? d.idempotencyWindowMs };
-    this.streams = [...new Set(options.eventTypes)].map((eventType) => ({ key: EVENT_STREAM_KEYS[eventType], settings: { ...common, eventType }, lastSeen: undefined }));
+    this.streams = [...new Set(options.eventTypes)].map((eventType) => ({ key: EVENT_STREAM_KEYS[eventType], retry: retryKey(EVENT_STREAM_KEYS[eventType], group), settings: { ...common, eventType }, lastSeen: undefined }));
   }
 
   /** Creates the groups, starts reading, and hands back the running consumer. */
@@ -94,11 +96,14 @@ export class ConsumerLoop {
     });
   }
 
+  /** The group on the stream (from `start`) and on its retry stream (from the beginning), if missing. */
   private async createGroup(s: Stream, start: string): Promise<void> {
-    try {
-      await this.send(s.key, ['XGROUP', 'CREATE', s.key, this.options.group, start, 'MKSTREAM']);
-    } catch (e) {
-      if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
+    for (const [key, from] of [[s.key, start], [s.retry, '0']] as const) {
+      try {
+        await this.send(key, ['XGROUP', 'CREATE', key, this.options.group, from, 'MKSTREAM']);
+      } catch (e) {
+        if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
+      }
     }
   }
 
@@ -121,12 +126,16 @@ export class ConsumerLoop {
           if (!this.stopping) this.report(error, s.key);
         });
         if (!this.readers.includes(reader)) this.readers.push(reader);
-        const entries = readEntries(await reader.send(s.key, ['XREADGROUP', 'GROUP', group, consumer, 'COUNT', this.count, 'BLOCK', this.blockMs, 'STREAMS', s.key, '>'], true));
-        if (this.stopping && entries.length === 0) break;
-        if (entries.length > 0) {
+        // The stream and the group's retry stream share a cluster slot: one read for both.
+        const read = readEntries(await reader.send(s.key, ['XREADGROUP', 'GROUP', group, consumer, 'COUNT', this.count, 'BLOCK', this.blockMs, 'STREAMS', s.key, s.retry, '>', '>'], true));
+        if (this.stopping && read.size === 0) break;
+        const entries = read.get(s.key);
+        if (entries) {
           s.lastSeen = entries[entries.length - 1]!.id;
           await this.handleBatch(s, entries);
         }
+        const retried = read.get(s.retry);
+        if (retried) await this.handleBatch(s, retried, s.retry);
         backoff = 100;
       } catch (error) {
         if (this.stopping) break;
@@ -144,7 +153,8 @@ export class ConsumerLoop {
       for (const s of this.streams) {
         if (this.stopping) return;
         try {
-          await this.reclaim(s);
+          await this.reclaim(s, s.key);
+          await this.reclaim(s, s.retry);
         } catch (error) {
           if (!this.stopping && !(await this.recover(s, error).catch(() => false))) this.report(error, s.key);
         }
@@ -153,23 +163,23 @@ export class ConsumerLoop {
   }
 
   /** One pass over the stream's pending list: entries idle past the timeout are taken and handled. */
-  private async reclaim(s: Stream): Promise<void> {
+  private async reclaim(s: Stream, from: string): Promise<void> {
     let start = '0-0';
     do {
-      const { next, entries, trimmed } = claimed(await this.run(claimCall(s.settings, start, this.count)));
+      const { next, entries, trimmed } = claimed(await this.run(claimCall(s.settings, start, this.count, from)));
       if (trimmed.length > 0) {
         this.stats.trimmed += trimmed.length;
         this.report(new Error(`${trimmed.length} pending entries were trimmed from the stream before they were handled: ${trimmed.slice(0, 10).join(', ')}${trimmed.length > 10 ? ', ...' : ''}`), s.key);
       }
       this.stats.reclaimed += entries.length;
-      if (entries.length > 0) await this.handleBatch(s, entries);
+      if (entries.length > 0) await this.handleBatch(s, entries, from);
       start = next;
     } while (start !== '0-0' && !this.stopping);
   }
 
   /** One batch through the core: dead letters and leases in one round trip, handlers, outcomes flushed by the end. */
-  private async handleBatch(s: Stream, entries: StreamEntry[]): Promise<void> {
-    const batch = new Batch(s.settings, entries);
+  private async handleBatch(s: Stream, entries: StreamEntry[], from: string = s.key): Promise<void> {
+    const batch = new Batch(s.settings, entries, from);
     const writes: Promise<unknown>[] = batch.deadLetters.map((dl) =>
       this.run(dl.call).then(() => void this.stats.deadLettered++, (e: unknown) => this.report(new Error(`could not dead-letter the entry (${dl.reason}); it stays pending: ${message(e)}`), s.key, dl.entry.id)));
     const begin = batch.beginCall();

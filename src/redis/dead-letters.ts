@@ -25,6 +25,8 @@ export interface DeadLetterEntry {
   readonly ageMs: number;
   /** The original `envelope` field as text (invalid UTF-8 shown with U+FFFD), or undefined if it had none. */
   readonly envelope: string | undefined;
+  /** The original fields, byte for byte (`[name, value, ...]`, the dead-letter fields left out). */
+  readonly fields: readonly Uint8Array[];
 }
 
 const DL = REDIS_PROTOCOL.deadLetterFields;
@@ -54,6 +56,17 @@ export async function* readDeadLetters(client: RedisClientLike, eventType: Event
   }
 }
 
+/** The fields the entry had on its stream: the dead-letter fields dropped, shadowed names restored. */
+function originalFields(flat: readonly Buffer[]): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i]!.toString('latin1');
+    if (name.startsWith(REDIS_PROTOCOL.deadLetterFieldPrefix)) continue;
+    out.push(name.startsWith(REDIS_PROTOCOL.shadowPrefix) ? flat[i]!.subarray(REDIS_PROTOCOL.shadowPrefix.length) : flat[i]!, flat[i + 1]!);
+  }
+  return out;
+}
+
 function deadLetterOf(entryId: string, flat: readonly Buffer[], now: number): DeadLetterEntry {
   const fields = new Map<string, Buffer>();
   for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!.toString(), flat[i + 1]!);
@@ -74,5 +87,6 @@ function deadLetterOf(entryId: string, flat: readonly Buffer[], now: number): De
     deliveries: Number(text(DL.deliveries)) || 0,
     ageMs: Math.max(0, now - Number(entryId.split('-')[0])),
     envelope: fields.get(REDIS_PROTOCOL.entryField)?.toString(),
+    fields: originalFields(flat),
   };
 }

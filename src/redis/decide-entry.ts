@@ -76,13 +76,12 @@ export function handlerFailure(deliveries: number, maxDeliveries: number, error:
 }
 
 const DL = REDIS_PROTOCOL.deadLetterFields;
-const OURS: ReadonlySet<string> = new Set(Object.values(DL));
 const text = (v: string | Uint8Array): string => (typeof v === 'string' ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1'));
 
 /**
  * The fields of a dead-letter entry: the original fields, byte for byte, then the `deadLetter.*`
- * fields that say why. An original field named like one of those (or starting with the shadow
- * prefix `original.`) is kept under that prefix, so a poison entry can never pass for its own
+ * fields that say why. An original field named with their prefix (`deadLetter.`) or the shadow
+ * prefix (`original.`) is kept under the shadow prefix, so a poison entry can never pass for its own
  * dead letter and redriving can restore every field exactly.
  *
  * @example
@@ -97,7 +96,7 @@ export function deadLetterFields(
   for (let i = 0; i + 1 < entry.fields.length; i += 2) {
     const name = entry.fields[i]!;
     const n = text(name);
-    const shadowed = OURS.has(n) || n.startsWith(REDIS_PROTOCOL.shadowPrefix);
+    const shadowed = n.startsWith(REDIS_PROTOCOL.deadLetterFieldPrefix) || n.startsWith(REDIS_PROTOCOL.shadowPrefix);
     const kept = !shadowed ? name : typeof name === 'string' ? REDIS_PROTOCOL.shadowPrefix + name : Buffer.concat([Buffer.from(REDIS_PROTOCOL.shadowPrefix), name]);
     out.push(kept, entry.fields[i + 1]!);
   }

@@ -7,14 +7,14 @@ import contextlib
 import signal
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any, Unpack
 
 from .._contract_data import EVENT_STREAM_KEYS, EventType
 from ..models import KnownEvent
 from ._codec import HandlerContext
 from ._consumer import ConsumeOptions, ConsumerState, ConsumerStats, Outbox
-from ._core import Batch, StreamEntry, Work, claim_call, read_entries
+from ._core import Batch, Work, claim_call, read_entries
 from ._link import AsyncLink
 
 AsyncHandler = Callable[[KnownEvent, HandlerContext], Awaitable[object] | object]
@@ -32,36 +32,36 @@ class _AsyncLoop:
         self.link = AsyncLink(client)
 
     async def create_group(self, event_type: EventType, start: str) -> None:
-        try:
-            await self.link.call(*self.state.group_args(event_type, start))
-        except Exception as e:
-            if "BUSYGROUP" not in str(e):
-                raise
+        for args in self.state.group_args(event_type, start):
+            try:
+                await self.link.call(*args)
+            except Exception as e:
+                if "BUSYGROUP" not in str(e):
+                    raise
 
     async def read(self) -> None:
         types = list(self.state.settings)
         reply = await self.link.call(*self.state.read_args(types), timeout=self.state.block_ms / 1000 + 10)
         by_stream = read_entries(reply)
         for t in types:
-            entries = by_stream.get(EVENT_STREAM_KEYS[t])
-            if entries:
-                await self.run(t, entries)
+            for batch in self.state.entries_read(t, by_stream):
+                await self.run(batch)
 
     async def reclaim(self) -> None:
         for t, settings in self.state.settings.items():
-            start = "0-0"
-            while not self.stop.is_set():
-                reply = await self.link.script(claim_call(settings, start, self.state.count))
-                start, entries = self.state.claimed(t, reply)
-                if entries:
-                    await self.run(t, entries)
-                if start == "0-0":
-                    break
+            for key in self.state.streams(t):
+                start = "0-0"
+                while not self.stop.is_set():
+                    reply = await self.link.script(claim_call(settings, start, self.state.count, key))
+                    start, entries = self.state.claimed(t, reply)
+                    if entries:
+                        await self.run(self.state.batch(t, entries, key))
+                    if start == "0-0":
+                        break
 
-    async def run(self, event_type: EventType, entries: Sequence[StreamEntry]) -> None:
+    async def run(self, batch: Batch) -> None:
         """One batch: dead letters and leases in one round trip, handlers, outcomes sent as they come."""
         state, link = self.state, self.link
-        batch = state.batch(event_type, entries)
         await link.post([dl.call for dl in batch.dead_letters], state.write_failed)
         begin = batch.begin_call()
         queue = deque(state.begun(batch, await link.script(begin) if begin else []))

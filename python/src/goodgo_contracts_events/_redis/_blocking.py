@@ -6,7 +6,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Unpack
 
@@ -14,7 +14,7 @@ from .._contract_data import EVENT_STREAM_KEYS, EventType
 from ..models import KnownEvent
 from ._codec import HandlerContext
 from ._consumer import ConsumeOptions, ConsumerState, ConsumerStats, Outbox
-from ._core import Batch, StreamEntry, Work, claim_call, read_entries
+from ._core import Batch, Work, claim_call, read_entries
 from ._link import Link
 
 Handler = Callable[[KnownEvent, HandlerContext], object]
@@ -33,11 +33,12 @@ class _Loop:
         self.pool = ThreadPoolExecutor(state.concurrency) if state.concurrency > 1 else None
 
     def create_group(self, event_type: EventType, start: str) -> None:
-        try:
-            self.link_of[event_type].call(*self.state.group_args(event_type, start))
-        except Exception as e:
-            if "BUSYGROUP" not in str(e):
-                raise
+        for args in self.state.group_args(event_type, start):
+            try:
+                self.link_of[event_type].call(*args)
+            except Exception as e:
+                if "BUSYGROUP" not in str(e):
+                    raise
 
     def read(self) -> None:
         for link, types in self.reads:
@@ -47,26 +48,24 @@ class _Loop:
                 args[args.index("BLOCK") + 1] = str(max(10, int(block * 1000)))
             by_stream = read_entries(link.call(*args, timeout=block + 10))
             for t in types:
-                entries = by_stream.get(EVENT_STREAM_KEYS[t])
-                if entries:
-                    self.run(link, t, entries)
+                for batch in self.state.entries_read(t, by_stream):
+                    self.run(link, batch)
 
     def reclaim(self) -> None:
         for t, link in self.link_of.items():
-            start = "0-0"
-            while not self.stop.is_set():
-                start, entries = self.state.claimed(
-                    t, link.script(claim_call(self.state.settings[t], start, self.state.count))
-                )
-                if entries:
-                    self.run(link, t, entries)
-                if start == "0-0":
-                    break
+            for key in self.state.streams(t):
+                start = "0-0"
+                while not self.stop.is_set():
+                    call = claim_call(self.state.settings[t], start, self.state.count, key)
+                    start, entries = self.state.claimed(t, link.script(call))
+                    if entries:
+                        self.run(link, self.state.batch(t, entries, key))
+                    if start == "0-0":
+                        break
 
-    def run(self, link: Link, event_type: EventType, entries: Sequence[StreamEntry]) -> None:
+    def run(self, link: Link, batch: Batch) -> None:
         """One batch: dead letters and leases in one round trip, handlers, outcomes sent as they come."""
         state = self.state
-        batch = state.batch(event_type, entries)
         link.post([dl.call for dl in batch.dead_letters], state.write_failed)
         begin = batch.begin_call()
         queue = deque(state.begun(batch, link.script(begin) if begin else []))

@@ -18,7 +18,7 @@ from .._contract_data import EVENT_STREAM_KEYS, EVENT_TYPES, EventType
 from .._redis_protocol import REDIS_PROTOCOL
 from .._uuid_v7 import uuidv7
 from ._codec import HandlerContext
-from ._core import Batch, CoreSettings, ScriptCall, StreamEntry, Work, claimed
+from ._core import Batch, CoreSettings, ScriptCall, StreamEntry, Work, claimed, retry_key
 
 DEFAULTS: dict[str, int] = REDIS_PROTOCOL["defaults"]
 LOG = logging.getLogger("goodgo_contracts_events.redis_streams")
@@ -130,10 +130,25 @@ class ConsumerState:
         else:
             LOG.error("consume_events [%s/%s] %s: %s", self.group, self.consumer, where, describe(error))
 
-    def batch(self, event_type: EventType, entries: Sequence[StreamEntry]) -> Batch:
-        if entries and entries[0].deliveries == 1:
+    def batch(self, event_type: EventType, entries: Sequence[StreamEntry], from_stream: str | None = None) -> Batch:
+        if entries and entries[0].deliveries == 1 and from_stream is None:
             self.last_seen[event_type] = entries[-1].id
-        return Batch(self.settings[event_type], entries)
+        return Batch(self.settings[event_type], entries, from_stream)
+
+    def streams(self, event_type: EventType) -> tuple[str, str]:
+        """The event type's stream and this group's retry stream (read beside it, in its slot)."""
+        stream = EVENT_STREAM_KEYS[event_type]
+        return stream, retry_key(stream, self.group)
+
+    def entries_read(self, event_type: EventType, by_stream: dict[str, list[StreamEntry]]) -> list[Batch]:
+        """The batches of one read: the stream's entries, then the retried ones."""
+        stream, retry = self.streams(event_type)
+        batches = []
+        if by_stream.get(stream):
+            batches.append(self.batch(event_type, by_stream[stream]))
+        if by_stream.get(retry):
+            batches.append(self.batch(event_type, by_stream[retry], retry))
+        return batches
 
     def dead_letter_failed(self, call: ScriptCall, error: BaseException) -> None:
         self.stats.dead_lettered -= 1
@@ -193,8 +208,10 @@ class ConsumerState:
         self.stats.reclaimed += len(entries)
         return next_start, entries
 
-    def group_args(self, event_type: EventType, start: str) -> list[str]:
-        return ["XGROUP", "CREATE", EVENT_STREAM_KEYS[event_type], self.group, start, "MKSTREAM"]
+    def group_args(self, event_type: EventType, start: str) -> list[list[str]]:
+        """XGROUP CREATE on the stream (from ``start``) and on the retry stream (from the beginning)."""
+        stream, retry = self.streams(event_type)
+        return [["XGROUP", "CREATE", key, self.group, at, "MKSTREAM"] for key, at in ((stream, start), (retry, "0"))]
 
     def lost_group(self, event_type: EventType, error: BaseException) -> str | None:
         """On NOGROUP: where to recreate the group (the last entry this consumer saw, not 0), reported."""
@@ -209,7 +226,7 @@ class ConsumerState:
         return start
 
     def read_args(self, event_types: Sequence[EventType]) -> list[str]:
-        keys = [EVENT_STREAM_KEYS[t] for t in event_types]
+        keys = [key for t in event_types for key in self.streams(t)]
         head = ["XREADGROUP", "GROUP", self.group, self.consumer, "COUNT", str(self.count)]
         return [*head, "BLOCK", str(self.block_ms), "STREAMS", *keys, *(">" for _ in keys)]
 

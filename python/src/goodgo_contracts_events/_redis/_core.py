@@ -18,7 +18,7 @@ from ..models import KnownEvent
 from ._codec import from_stream_fields
 
 _DL: dict[str, str] = REDIS_PROTOCOL["deadLetterFields"]
-_OURS = frozenset(v.encode() for v in _DL.values())
+_OURS_PREFIX: bytes = REDIS_PROTOCOL["deadLetterFieldPrefix"].encode()
 _SHADOW: str = REDIS_PROTOCOL["shadowPrefix"]
 _LIMIT_KEYWORDS = frozenset({"maxEventBytes", "maxDepth", "maxNumberLength"})
 
@@ -109,10 +109,10 @@ def handler_failure(deliveries: int, max_deliveries: int, error: str) -> tuple[d
 def dead_letter_fields(
     entry: StreamEntry, *, event_type: EventType, group: str, reason: str, errors: Sequence[dict[str, Any]]
 ) -> list[Arg]:
-    """The original fields byte for byte (a field named like ours kept under ``original.``), then ours."""
+    """The original fields byte for byte (one named with our prefix kept under ``original.``), then ours."""
     out: list[Arg] = []
     for name, value in zip(entry.fields[0::2], entry.fields[1::2], strict=False):
-        shadowed = name in _OURS or name.startswith(_SHADOW.encode())
+        shadowed = name.startswith(_OURS_PREFIX) or name.startswith(_SHADOW.encode())
         out += [_SHADOW.encode() + name if shadowed else name, value]
     errors_json = json.dumps(list(errors), ensure_ascii=False, separators=(",", ":"))
     out += [
@@ -130,6 +130,12 @@ def handled_key(stream: str, group: str, event_id: str) -> str:
     """``{<stream>}:handled:<group>:<eventId>``: an event's lease and done mark, in its stream's slot."""
     template: str = REDIS_PROTOCOL["handledKey"]
     return template.replace("<stream>", stream).replace("<group>", group).replace("<eventId>", event_id)
+
+
+def retry_key(stream: str, group: str) -> str:
+    """``{<stream>}:retry:<group>``: where ``dlq redrive`` sends a dead letter back to its group alone."""
+    template: str = REDIS_PROTOCOL["retryStream"]
+    return template.replace("<stream>", stream).replace("<group>", group)
 
 
 def _text(value: Any) -> str:
@@ -172,13 +178,16 @@ class Batch:
 
     settings: CoreSettings
     entries: Sequence[StreamEntry]
+    from_stream: str | None = None
+    """The stream the entries came from: the event type's (default) or the group's retry stream."""
     dead_letters: list[DeadLetter] = field(init=False)
     _works: list[Work] = field(init=False)
     _unsettled: dict[int, Work] = field(init=False)
 
     def __post_init__(self) -> None:
         s = self.settings
-        self.stream = EVENT_STREAM_KEYS[s.event_type]
+        main = EVENT_STREAM_KEYS[s.event_type]
+        self.stream = self.from_stream or main
         self.dead_letters, self._works, self._unsettled = [], [], {}
         by_event_id: dict[str, Work] = {}
         for entry in self.entries:
@@ -193,7 +202,7 @@ class Batch:
             if event_id in by_event_id:
                 by_event_id[event_id].entry_ids.append(entry.id)
                 continue
-            work = Work(decision.event, entry, [entry.id], handled_key(self.stream, s.group, event_id))
+            work = Work(decision.event, entry, [entry.id], handled_key(main, s.group, event_id))
             by_event_id[event_id] = work
             self._works.append(work)
 
@@ -271,11 +280,11 @@ def _id_list(works: Sequence[Work]) -> list[str]:
     return [item for w in works for item in (str(len(w.entry_ids)), *w.entry_ids)]
 
 
-def claim_call(settings: CoreSettings, start: str, count: int) -> ScriptCall:
+def claim_call(settings: CoreSettings, start: str, count: int, from_stream: str | None = None) -> ScriptCall:
     """XAUTOCLAIM plus each entry's delivery count, in one script call."""
     s = settings
     args = (s.group, s.consumer, str(s.idle_timeout_ms), start, str(count))
-    return ScriptCall("claim", (EVENT_STREAM_KEYS[s.event_type],), args)
+    return ScriptCall("claim", (from_stream or EVENT_STREAM_KEYS[s.event_type],), args)
 
 
 def claimed(reply: Any) -> tuple[str, list[StreamEntry], list[str]]:
