@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { EVENT_STREAM_KEYS, EVENT_TYPES } from '../generated/event-types.js';
 import { isEventType, type EventType } from './event-types.js';
 import type { RedisClientLike } from './redis/connection.js';
-import { readDeadLetters } from './redis/dead-letters.js';
+import { purgeDeadLetters, readDeadLetters } from './redis/dead-letters.js';
 import { redriveDeadLetters } from './redis/redrive.js';
 import { streamStatus } from './redis/stream-status.js';
 import { fromStreamFields } from './redis/stream-codec.js';
@@ -192,4 +192,27 @@ export async function dlqRedrive(args: string[]): Promise<number> {
   }
   console.error(`${EVENT_STREAM_KEYS[eventType]}: ${counts.redriven} ${verb}, ${counts.kept} kept${values['dry-run'] ? ' (dry run: nothing changed)' : ''}`);
   return counts.kept > 0 ? 1 : 0;
+}
+
+/**
+ * `goodgo-events dlq purge <eventType> --older-than <duration> [--dry-run] [--url U]`: deletes the
+ * dead letters older than the duration and reports the count and the id range.
+ *
+ * @example
+ * await dlqPurge(['payment.completed', '--older-than', '7d']);
+ */
+export async function dlqPurge(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, url: { type: 'string' } } });
+  const eventType = eventTypeOf(positionals[0], 'dlq purge');
+  if (values['older-than'] === undefined) throw new UsageError('dlq purge needs --older-than, e.g. --older-than 7d (nothing is deleted without it)');
+  const olderThan = parseDuration(values['older-than'], '--older-than');
+  const client = await connect(values.url);
+  try {
+    const p = await purgeDeadLetters(client, eventType, olderThan, { dryRun: values['dry-run'] });
+    const range = p.count ? `, ids ${p.first} to ${p.last}` : '';
+    console.log(`${EVENT_STREAM_KEYS[eventType]}: ${values['dry-run'] ? 'would delete' : 'deleted'} ${p.count} dead letter(s) older than ${values['older-than']}${range}`);
+  } finally {
+    await client.close();
+  }
+  return 0;
 }

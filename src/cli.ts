@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EVENT_LIMITS } from '../generated/event-types.js';
-import { dlqList, dlqRedrive, status, tail, UsageError } from './cli-redis.js';
+import { dlqList, dlqPurge, dlqRedrive, status, tail, UsageError } from './cli-redis.js';
 import { readEvents, UnusableInputError } from './read-events.js';
 import type { ValidationIssue } from './errors.js';
 import { safeParseEnvelope, type ValidationMode, type ValidationResult } from './validate.js';
@@ -22,6 +22,7 @@ Commands:
   validate [file|-]   validate events: a JSON document, a JSON array or NDJSON (one per line)
   dlq list <type>     list the dead letters of an event type                  [Redis: --url or REDIS_URL]
   dlq redrive <type>  send valid dead letters back to the group that gave up on them   [Redis]
+  dlq purge <type>    delete dead letters older than --older-than             [Redis]
   status [type ...]   streams, dead letters, and per group lag and pending     [Redis]
   tail <type>         the last events on a stream, as NDJSON                  [Redis]
   check               lint the contract (asyncapi.yaml, schemas/)            [repository only]
@@ -54,7 +55,12 @@ Validates each selected dead letter against the current contract; a valid one go
 (same eventId) to the group that dead-lettered it, and to no other (the group's retry stream,
 which its consumers read), and leaves the dead-letter stream, in one atomic step: killed at any
 point, nothing is lost or duplicated; run it again to finish. An invalid one stays, with its errors.
-Exit 0 when all selected went back, 1 when some stayed, 2 for a usage error.`,
+Exit 0 when all selected went back, 1 when some stayed, 2 for a usage error.
+
+goodgo-events dlq purge <eventType> --older-than <duration> [--dry-run] [--url ...]
+
+Deletes the dead letters older than the duration (30s, 5m, 2h, 7d) and reports how many, with
+the first and last entry ids; --dry-run only reports.`,
   status: `goodgo-events status [eventType ...] [--json] [--max-lag N] [--max-pending-age 5m] [--url redis://...]
 
 Per stream (all event types by default): its length and dead letters, and per consumer group its
@@ -191,7 +197,8 @@ async function main(argv: string[]): Promise<number> {
     case 'dlq':
       if (rest[0] === 'list') return redisCommand(dlqList, rest.slice(1));
       if (rest[0] === 'redrive') return redisCommand(dlqRedrive, rest.slice(1));
-      return usage(`dlq ${rest[0] ?? ''}: the subcommands are list and redrive (dlq list <eventType>)`);
+      if (rest[0] === 'purge') return redisCommand(dlqPurge, rest.slice(1));
+      return usage(`dlq ${rest[0] ?? ''}: the subcommands are list, redrive and purge (dlq list <eventType>)`);
     case 'status':
       return redisCommand(status, rest);
     case 'tail':

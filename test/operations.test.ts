@@ -95,13 +95,28 @@ describe('operating the streams from the command line', () => {
     console.log(`redrive: ${events.length} dead letters moved in ${runs} run(s), killed ${runs - 1} time(s)`);
   }, 120_000);
 
+  it('dlq purge deletes the dead letters older than the duration, and says how many and which', async () => {
+    const DEAD = EVENT_DEAD_LETTER_KEYS[TYPE];
+    await client.sendCommand(['DEL', DEAD]);
+    const now = Date.now();
+    for (const [i, ageMs] of [3 * 86_400_000, 2 * 86_400_000, 60_000].entries()) await client.sendCommand(['XADD', DEAD, `${now - ageMs}-${i}`, 'envelope', '{}']);
+    const dry = cli(['dlq', 'purge', TYPE, '--older-than', '1d', '--dry-run', '--url', server.url]);
+    expect(dry.stdout).toContain(`would delete 2 dead letter(s) older than 1d, ids ${now - 3 * 86_400_000}-0 to ${now - 2 * 86_400_000}-1`);
+    expect(Number(await client.sendCommand(['XLEN', DEAD]))).toBe(3);
+    const run = cli(['dlq', 'purge', TYPE, '--older-than', '1d', '--url', server.url]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`deleted 2 dead letter(s) older than 1d, ids ${now - 3 * 86_400_000}-0 to ${now - 2 * 86_400_000}-1`);
+    expect(Number(await client.sendCommand(['XLEN', DEAD]))).toBe(1);
+  });
+
   it('says what is wrong, and how to fix it, without a stack trace', async () => {
     for (const [args, env, message] of [
       [['dlq', 'list', 'test.never_defined', '--url', server.url], {}, 'is not an event type of the contract'],
       [['dlq', 'list', TYPE], { REDIS_URL: '' }, 'pass --url redis://host:6379 or set REDIS_URL'],
       [['status', '--url', `redis://127.0.0.1:${await freePort()}`], {}, 'cannot reach Redis at'],
       [['status', '--max-pending-age', 'soon', '--url', server.url], {}, '--max-pending-age must be a duration'],
-      [['dlq', 'purge', TYPE], {}, 'the subcommands are list and redrive'],
+      [['dlq', 'drop', TYPE], {}, 'the subcommands are list, redrive and purge'],
+      [['dlq', 'purge', TYPE, '--url', server.url], {}, 'dlq purge needs --older-than'],
       [['tail', TYPE, '--bogus'], {}, "Unknown option '--bogus'"],
     ] as const) {
       const run = cli([...args], { env: { ...env } });

@@ -90,3 +90,47 @@ function deadLetterOf(entryId: string, flat: readonly Buffer[], now: number): De
     fields: originalFields(flat),
   };
 }
+
+/**
+ * What {@link purgeDeadLetters} deleted: how many, and the first and last entry ids.
+ *
+ * @example
+ * const p: Purged = { count: 12, first: '1764000000000-0', last: '1764003600000-3' };
+ */
+export interface Purged {
+  readonly count: number;
+  readonly first: string | undefined;
+  readonly last: string | undefined;
+}
+
+/**
+ * Deletes the dead letters of an event type older than `olderThanMs` (XTRIM MINID, exact), and says
+ * what it deleted; with `dryRun`, only says what it would delete.
+ *
+ * @example
+ * await purgeDeadLetters(redis, 'payment.completed', 7 * 86_400_000); // { count: 12, first: '...', last: '...' }
+ */
+export async function purgeDeadLetters(client: RedisClientLike, eventType: EventType, olderThanMs: number, options: { dryRun?: boolean; now?: () => number } = {}): Promise<Purged> {
+  const key = EVENT_DEAD_LETTER_KEYS[eventType];
+  const send = commandsOf(client);
+  const minId = `${Math.max(0, (options.now ?? Date.now)() - olderThanMs)}-0`;
+  const ids = async (args: (string | number)[]): Promise<string | undefined> => {
+    const rows = (await send(key, args)) as [unknown, unknown][] | null;
+    return rows?.[0] ? String(rows[0][0]) : undefined;
+  };
+  const first = await ids(['XRANGE', key, '-', `(${minId}`, 'COUNT', 1]);
+  if (first === undefined) return { count: 0, first: undefined, last: undefined };
+  const last = await ids(['XREVRANGE', key, `(${minId}`, '-', 'COUNT', 1]);
+  if (options.dryRun) {
+    let count = 0;
+    let start = '-';
+    for (;;) {
+      const rows = (await send(key, ['XRANGE', key, start, `(${minId}`, 'COUNT', PAGE])) as [unknown, unknown][];
+      count += rows.length;
+      if (rows.length < PAGE) break;
+      start = `(${String(rows[rows.length - 1]![0])}`;
+    }
+    return { count, first, last };
+  }
+  return { count: Number(await send(key, ['XTRIM', key, 'MINID', minId])), first, last };
+}
