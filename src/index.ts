@@ -17,3 +17,4 @@ export type { RedisClientLike } from './redis/connection.js';
 export { fromStreamFields, toStreamFields } from './redis/stream-codec.js';
 export type { StreamFields } from './redis/stream-codec.js';
 export { activeTraceId } from './trace-context.js';
+export { CONSUMER_METRICS } from './redis/consumer-metrics.js';

@@ -338,3 +338,52 @@ def test_publish_sends_the_bytes_it_validated() -> None:
     key, data = encode_event(Lying(valid))
     assert key == STREAM
     assert json.loads(data) == valid
+
+
+def test_the_consumer_records_opentelemetry_metrics(server: redis.Redis) -> None:
+    """Issue 11: handled, failed, dead-lettered by reason, duplicates and handler duration, by type and group."""
+    from opentelemetry import metrics
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+    reader = InMemoryMetricReader()
+    metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
+    ok, failing = event(), {**event(), "traceId": "dead" + "0" * 28}
+    publish_events(server, [ok, ok, failing])
+    server.xadd(STREAM, {"envelope": b"{nope"})
+
+    def handler(e: Any, _c: object) -> None:
+        if e["traceId"].startswith("dead"):
+            raise RuntimeError("downstream is down")
+
+    run_until(
+        server,
+        lambda: server.xlen(DEAD) == 2,
+        group="g",
+        consumer="c",
+        event_types=["kyc.verified"],
+        handler=handler,
+        max_deliveries=1,
+        on_error=lambda *_: None,
+    )
+    data = reader.get_metrics_data()
+    assert data is not None
+    points: dict[str, list[Any]] = {}
+    for resource in data.resource_metrics:
+        for scope in resource.scope_metrics:
+            for metric in scope.metrics:
+                points.setdefault(metric.name, []).extend(metric.data.data_points)
+
+    def total(name: str, **attributes: str) -> float:
+        values = [p.value for p in points.get(name, []) if all(p.attributes.get(k) == v for k, v in attributes.items())]
+        return float(sum(values))
+
+    group = {"messaging.consumer.group.name": "g", "goodgo.event_type": "kyc.verified"}
+    assert total("goodgo.events.handled", **group) == 1
+    assert total("goodgo.events.failed", **group) == 1
+    assert total("goodgo.events.duplicates", **group) == 1
+    assert total("goodgo.events.dead_lettered", **{"goodgo.dead_letter.reason": "invalid"}) == 1
+    assert total("goodgo.events.dead_lettered", **{"goodgo.dead_letter.reason": "max-deliveries"}) == 1
+    durations = points["messaging.process.duration"]
+    assert sum(p.count for p in durations) == 2
+    assert any(p.attributes.get("error.type") == "RuntimeError" for p in durations)

@@ -7,11 +7,13 @@ import { commandsOf, isolatedConnection, runScript, type SendCommand } from './c
 import type { ConsumeOptions, Consumer, ConsumerStats } from './consume-events.js';
 import { Batch, claimCall, claimed, readEntries, retryKey, type CoreSettings, type ScriptCall, type Work } from './consumer-core.js';
 import type { StreamEntry } from './decide-entry.js';
+import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.js';
 
 const message = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 interface Stream {
   readonly key: string;
+  readonly metrics: ConsumerMetrics;
   /** The group's retry stream, read beside the stream: where redriven dead letters come back. */
   readonly retry: string;
   readonly settings: CoreSettings;
@@ -50,7 +52,10 @@ export class ConsumerLoop {
     const { group, consumer } = options;
     const token = `${consumer}/${uuidv7()}`;
     const common = { ...seams, group, consumer, token, idleTimeoutMs: this.idleTimeoutMs, maxDeliveries: options.maxDeliveries ?? d.maxDeliveries, idempotencyWindowMs: options.idempotencyWindowMs ?? d.idempotencyWindowMs };
-    this.streams = [...new Set(options.eventTypes)].map((eventType) => ({ key: EVENT_STREAM_KEYS[eventType], retry: retryKey(EVENT_STREAM_KEYS[eventType], group), settings: { ...common, eventType }, lastSeen: undefined }));
+    this.streams = [...new Set(options.eventTypes)].map((eventType) => {
+      const key = EVENT_STREAM_KEYS[eventType];
+      return { key, retry: retryKey(key, group), metrics: consumerMetrics({ stream: key, group, eventType }), settings: { ...common, eventType }, lastSeen: undefined };
+    });
   }
 
   /** Creates the groups, starts reading, and hands back the running consumer. */
@@ -180,11 +185,16 @@ export class ConsumerLoop {
   /** One batch through the core: dead letters and leases in one round trip, handlers, outcomes flushed by the end. */
   private async handleBatch(s: Stream, entries: StreamEntry[], from: string = s.key): Promise<void> {
     const batch = new Batch(s.settings, entries, from);
+    s.metrics.consumed(entries.length);
     const writes: Promise<unknown>[] = batch.deadLetters.map((dl) =>
-      this.run(dl.call).then(() => void this.stats.deadLettered++, (e: unknown) => this.report(new Error(`could not dead-letter the entry (${dl.reason}); it stays pending: ${message(e)}`), s.key, dl.entry.id)));
+      this.run(dl.call).then(() => {
+        this.stats.deadLettered++;
+        s.metrics.deadLettered(dl.reason);
+      }, (e: unknown) => this.report(new Error(`could not dead-letter the entry (${dl.reason}); it stays pending: ${message(e)}`), s.key, dl.entry.id)));
     const begin = batch.beginCall();
     const { leased, duplicates } = batch.begun(begin ? await this.run(begin) : []);
     this.stats.duplicates += duplicates;
+    if (duplicates > 0) s.metrics.duplicates(duplicates);
     const heartbeat = setInterval(() => this.extend(s, batch), Math.max(10, Math.floor(this.idleTimeoutMs / 3)));
     try {
       await this.runHandlers(s, batch, leased, writes);
@@ -242,15 +252,21 @@ export class ConsumerLoop {
   /** Runs one handler: true when it succeeded; a failure's write (release or dead letter) joins `writes`. */
   private async handleOne(s: Stream, batch: Batch, work: Work, writes: Promise<unknown>[]): Promise<boolean> {
     const { event, entry } = work;
+    const started = performance.now();
     try {
       await this.options.handler(event, { stream: s.key, entryId: entry.id, deliveryCount: entry.deliveries, traceId: event.traceId === NO_TRACE_ID ? undefined : event.traceId });
       this.stats.handled++;
+      s.metrics.handled((performance.now() - started) / 1000);
       return true;
     } catch (error) {
       this.stats.failed++;
+      s.metrics.failed((performance.now() - started) / 1000, error instanceof Error ? error.name : typeof error);
       this.report(error, s.key, entry.id);
       const failure = batch.failed(work, message(error));
-      if (failure.deadLettered) this.stats.deadLettered++;
+      if (failure.deadLettered) {
+        this.stats.deadLettered++;
+        s.metrics.deadLettered('max-deliveries');
+      }
       writes.push(this.run(failure.call).catch((e: unknown) => this.report(new Error(`could not record the failure (the entry stays pending and is retried): ${message(e)}`), s.key, entry.id)));
       return false;
     }

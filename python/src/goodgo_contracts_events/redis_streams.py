@@ -16,10 +16,12 @@ from typing import Any
 from ._redis._blocking import Handler, consume_events
 from ._redis._codec import HandlerContext, from_stream_fields, to_stream_fields
 from ._redis._consumer import LOG, ConsumerStats
+from ._redis._metrics import CONSUMER_METRICS
 from ._redis._publish import text, xadd_args, xadd_batch
 from .models import EventEnvelope, KnownEvent
 
 __all__ = [
+    "CONSUMER_METRICS",
     "LOG",
     "ConsumerStats",
     "Handler",

@@ -13,7 +13,7 @@ from typing import Any, Unpack
 from .._contract_data import EVENT_STREAM_KEYS, EventType
 from ..models import KnownEvent
 from ._codec import HandlerContext
-from ._consumer import ConsumeOptions, ConsumerState, ConsumerStats, Outbox
+from ._consumer import ConsumeOptions, ConsumerState, ConsumerStats, Finished, Outbox
 from ._core import Batch, Work, claim_call, read_entries
 from ._link import AsyncLink
 
@@ -62,38 +62,42 @@ class _AsyncLoop:
     async def run(self, batch: Batch) -> None:
         """One batch: dead letters and leases in one round trip, handlers, outcomes sent as they come."""
         state, link = self.state, self.link
-        await link.post([dl.call for dl in batch.dead_letters], state.write_failed)
+        await link.post([dl.call for dl in batch.dead_letters], state.write_failed, state.write_done)
         begin = batch.begin_call()
         queue = deque(state.begun(batch, await link.script(begin) if begin else []))
         outbox = Outbox(state, batch)
         beat = time.monotonic() + state.beat_seconds
-        running: dict[asyncio.Task[None], Work] = {}
+        running: dict[asyncio.Task[Finished], Work] = {}
         while queue or running:
             if self.stop.is_set():  # the handlers in flight finish; the rest are released
                 await link.post([batch.abandoned(work) for work in queue], state.write_failed)
                 queue.clear()
             if state.concurrency == 1 and queue:  # in order, awaited here: no task per event
                 work = queue.popleft()
-                outbox.finished.append((work, await self._call(batch, work)))
+                outbox.finished.append(await self._call(batch, work))
             elif queue or running:
                 while queue and len(running) < state.concurrency:
                     work = queue.popleft()
-                    running[asyncio.create_task(_handle(self.handler, work.event, state.context(batch, work)))] = work
+                    running[asyncio.create_task(self._call(batch, work))] = work
                 timeout = max(0.0, beat - time.monotonic())
                 done, _ = await asyncio.wait(running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-                outbox.finished += [(running.pop(task), task.exception()) for task in done]
-            await link.post(outbox.due(force=state.concurrency > 1 or not queue), state.write_failed)
+                for task in done:
+                    del running[task]
+                    outbox.finished.append(task.result())
+            await link.post(outbox.due(force=state.concurrency > 1 or not queue), state.write_failed, state.write_done)
             if time.monotonic() >= beat:
                 await self._heartbeat(batch)
                 beat = time.monotonic() + state.beat_seconds
         # The outcomes are sent; their replies are read with the next command's (one round trip less).
 
-    async def _call(self, batch: Batch, work: Work) -> BaseException | None:
+    async def _call(self, batch: Batch, work: Work) -> Finished:
+        """One handler run, timed; what it raised is returned, not raised."""
+        started = time.perf_counter()
         try:
             await _handle(self.handler, work.event, self.state.context(batch, work))
         except Exception as e:
-            return e
-        return None
+            return work, e, time.perf_counter() - started
+        return work, None, time.perf_counter() - started
 
     async def _heartbeat(self, batch: Batch) -> None:
         call = batch.extend_call()

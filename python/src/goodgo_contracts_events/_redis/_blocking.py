@@ -13,7 +13,7 @@ from typing import Any, Unpack
 from .._contract_data import EVENT_STREAM_KEYS, EventType
 from ..models import KnownEvent
 from ._codec import HandlerContext
-from ._consumer import ConsumeOptions, ConsumerState, ConsumerStats, Outbox
+from ._consumer import ConsumeOptions, ConsumerState, ConsumerStats, Finished, Outbox
 from ._core import Batch, Work, claim_call, read_entries
 from ._link import Link
 
@@ -66,37 +66,41 @@ class _Loop:
     def run(self, link: Link, batch: Batch) -> None:
         """One batch: dead letters and leases in one round trip, handlers, outcomes sent as they come."""
         state = self.state
-        link.post([dl.call for dl in batch.dead_letters], state.write_failed)
+        link.post([dl.call for dl in batch.dead_letters], state.write_failed, state.write_done)
         begin = batch.begin_call()
         queue = deque(state.begun(batch, link.script(begin) if begin else []))
         outbox = Outbox(state, batch)
         beat = time.monotonic() + state.beat_seconds
-        running: dict[Future[object], Work] = {}
+        running: dict[Future[Finished], Work] = {}
         while queue or running:
             if self.stop.is_set():  # the handlers in flight finish; the rest are released
                 link.post([batch.abandoned(work) for work in queue], state.write_failed)
                 queue.clear()
             if self.pool is None and queue:
                 work = queue.popleft()
-                outbox.finished.append((work, self._call(batch, work)))
+                outbox.finished.append(self._call(batch, work))
             elif self.pool is not None:
                 while queue and len(running) < state.concurrency:
                     work = queue.popleft()
-                    running[self.pool.submit(self.handler, work.event, state.context(batch, work))] = work
+                    running[self.pool.submit(self._call, batch, work)] = work
                 done, _ = wait(running, timeout=max(0.0, beat - time.monotonic()), return_when=FIRST_COMPLETED)
-                outbox.finished += [(running.pop(future), future.exception()) for future in done]
-            link.post(outbox.due(force=self.pool is not None or not queue), state.write_failed)
+                for future in done:
+                    del running[future]
+                    outbox.finished.append(future.result())
+            link.post(outbox.due(force=self.pool is not None or not queue), state.write_failed, state.write_done)
             if time.monotonic() >= beat:
                 self._heartbeat(link, batch)
                 beat = time.monotonic() + state.beat_seconds
         # The outcomes are sent; their replies are read with the next command's (one round trip less).
 
-    def _call(self, batch: Batch, work: Work) -> BaseException | None:
+    def _call(self, batch: Batch, work: Work) -> Finished:
+        """One handler run, timed; what it raised is returned, not raised."""
+        started = time.perf_counter()
         try:
             self.handler(work.event, self.state.context(batch, work))
         except Exception as e:
-            return e
-        return None
+            return work, e, time.perf_counter() - started
+        return work, None, time.perf_counter() - started
 
     def _heartbeat(self, link: Link, batch: Batch) -> None:
         call = batch.extend_call()

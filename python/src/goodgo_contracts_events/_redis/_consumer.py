@@ -19,6 +19,7 @@ from .._redis_protocol import REDIS_PROTOCOL
 from .._uuid_v7 import uuidv7
 from ._codec import HandlerContext
 from ._core import Batch, CoreSettings, ScriptCall, StreamEntry, Work, claimed, retry_key
+from ._metrics import ConsumerMetrics
 
 DEFAULTS: dict[str, int] = REDIS_PROTOCOL["defaults"]
 LOG = logging.getLogger("goodgo_contracts_events.redis_streams")
@@ -30,6 +31,9 @@ SEND_SECONDS = 0.001
 millisecond go in one write and one commit call (a SIGKILL can lose at most that much)."""
 
 OnError = Callable[[BaseException, str], None]
+Finished = tuple[Work, BaseException | None, float]
+"""A handler run: its event, what it raised (None: it succeeded), and how long it took (seconds)."""
+_REASON_FIELD: str = REDIS_PROTOCOL["deadLetterFields"]["reason"]
 
 
 def describe(error: BaseException) -> str:
@@ -120,6 +124,10 @@ class ConsumerState:
         self.settings = {t: CoreSettings(t, group, consumer, token, *windows) for t in dict.fromkeys(event_types)}
         self.last_seen: dict[EventType, str] = {}
         self.stats = ConsumerStats()
+        self.metrics = {
+            t: ConsumerMetrics(stream=EVENT_STREAM_KEYS[t], group=group, event_type=t) for t in self.settings
+        }
+        self._type_of = {key: t for t in self.settings for key in self.streams(t)}
 
     def report(self, error: BaseException, where: str) -> None:
         self.stats.error_count += 1
@@ -133,7 +141,14 @@ class ConsumerState:
     def batch(self, event_type: EventType, entries: Sequence[StreamEntry], from_stream: str | None = None) -> Batch:
         if entries and entries[0].deliveries == 1 and from_stream is None:
             self.last_seen[event_type] = entries[-1].id
+        self.metrics[event_type].consumed(len(entries))
         return Batch(self.settings[event_type], entries, from_stream)
+
+    def write_done(self, call: ScriptCall) -> None:
+        """A posted write succeeded: a dead letter is counted in the metrics once it is written."""
+        if call.script == "deadLetter":
+            at = call.args.index(_REASON_FIELD)
+            self.metrics[self._type_of[call.keys[0]]].dead_lettered(str(call.args[at + 1]))
 
     def streams(self, event_type: EventType) -> tuple[str, str]:
         """The event type's stream and this group's retry stream (read beside it, in its slot)."""
@@ -170,6 +185,7 @@ class ConsumerState:
         self.stats.dead_lettered += len(batch.dead_letters)
         result = batch.begun(reply)
         self.stats.duplicates += result.duplicates
+        self.metrics[batch.settings.event_type].duplicates(result.duplicates)
         return result.leased
 
     def extended(self, batch: Batch, call: ScriptCall, reply: Any) -> None:
@@ -183,10 +199,12 @@ class ConsumerState:
             batch.stream, work.entry.id, work.entry.deliveries, None if trace == NO_TRACE_ID else trace
         )
 
-    def outcomes(self, batch: Batch, finished: Sequence[tuple[Work, BaseException | None]]) -> list[ScriptCall]:
+    def outcomes(self, batch: Batch, finished: Sequence[Finished]) -> list[ScriptCall]:
         """The writes that record handlers that finished together: one commit for the successes, one per failure."""
-        calls = [self.failure(batch, work, error) for work, error in finished if error is not None]
-        succeeded = [work for work, error in finished if error is None]
+        for _, error, seconds in finished:
+            self.metrics[batch.settings.event_type].finished(seconds, error)
+        calls = [self.failure(batch, work, error) for work, error, _ in finished if error is not None]
+        succeeded = [work for work, error, _ in finished if error is None]
         self.stats.handled += len(succeeded)
         return [batch.succeeded(succeeded), *calls] if succeeded else calls
 
@@ -236,7 +254,7 @@ class Outbox:
 
     def __init__(self, state: ConsumerState, batch: Batch) -> None:
         self.state, self.batch = state, batch
-        self.finished: list[tuple[Work, BaseException | None]] = []
+        self.finished: list[Finished] = []
         self.sent_at = time.monotonic()
 
     def due(self, force: bool) -> list[ScriptCall]:

@@ -16,6 +16,8 @@ from .._redis_protocol import REDIS_SCRIPTS
 from ._core import Arg, ScriptCall
 
 OnError = Callable[[ScriptCall, BaseException], None]
+OnDone = Callable[[ScriptCall], None]
+Posted = tuple[ScriptCall, OnError, OnDone | None]
 
 
 def pack(args: tuple[Arg, ...] | list[Arg]) -> bytes:
@@ -37,6 +39,18 @@ def _is_noscript(error: BaseException) -> bool:
     return type(error).__name__ == "NoScriptError" or str(error).startswith("NOSCRIPT")
 
 
+def _failed(item: Posted, error: BaseException, again: list[Posted]) -> None:
+    if _is_noscript(error):
+        again.append(item)
+    else:
+        item[1](item[0], error)
+
+
+def _done(item: Posted) -> None:
+    if item[2] is not None:
+        item[2](item[0])
+
+
 def _pool_of(client: Any, key: str) -> Any:
     if hasattr(client, "get_node_from_key"):  # redis.cluster.RedisCluster: the node that owns the key
         return client.get_node_from_key(key).redis_connection.connection_pool
@@ -52,7 +66,7 @@ class Link:
             self._conn = self._pool.get_connection()
         except TypeError:  # redis-py 5.0 wants a command name
             self._conn = self._pool.get_connection("_")
-        self._posted: list[tuple[ScriptCall, OnError]] = []
+        self._posted: list[Posted] = []
         self._loaded = False
 
     def _load(self) -> None:
@@ -85,11 +99,11 @@ class Link:
                 raise
             return self.call(*_eval_args(call, True))
 
-    def post(self, calls: list[ScriptCall], on_error: OnError) -> None:
+    def post(self, calls: list[ScriptCall], on_error: OnError, on_done: OnDone | None = None) -> None:
         """Send now (one write for all), read the replies later (``flush``): no round trip."""
         if calls:
             self._conn.send_packed_command([b"".join(pack(_eval_args(c, False)) for c in calls)])
-            self._posted += [(c, on_error) for c in calls]
+            self._posted += [(c, on_error, on_done) for c in calls]
 
     def flush(self) -> None:
         """Read the replies of the posted writes; the ones Redis had no script for are run again by text."""
@@ -98,26 +112,27 @@ class Link:
     def _drain_then_retry(self) -> None:
         self._retry(self._drain())
 
-    def _drain(self) -> list[tuple[ScriptCall, OnError]]:
+    def _drain(self) -> list[Posted]:
         """Reads the posted writes' replies, reports failures; returns the NOSCRIPT ones, to run again."""
         posted, self._posted = self._posted, []
-        again: list[tuple[ScriptCall, OnError]] = []
-        for call, on_error in posted:
+        again: list[Posted] = []
+        for item in posted:
             try:
                 self._conn.read_response(disable_decoding=True)
             except Exception as e:
-                if _is_noscript(e):
-                    again.append((call, on_error))
-                else:
-                    on_error(call, e)
+                _failed(item, e, again)
+            else:
+                _done(item)
         return again
 
-    def _retry(self, again: list[tuple[ScriptCall, OnError]]) -> None:
-        for call, on_error in again:
+    def _retry(self, again: list[Posted]) -> None:
+        for item in again:
             try:
-                self.call(*_eval_args(call, True))
+                self.call(*_eval_args(item[0], True))
             except Exception as e:
-                on_error(call, e)
+                item[1](item[0], e)
+            else:
+                _done(item)
 
     def reset(self) -> None:
         """After a lost connection: drop what was posted (it is retried through redelivery) and reconnect lazily."""
@@ -142,7 +157,7 @@ class AsyncLink:
             )
         self._pool = client.connection_pool
         self._conn: Any = None
-        self._posted: list[tuple[ScriptCall, OnError]] = []
+        self._posted: list[Posted] = []
 
     async def _connection(self) -> Any:
         if self._conn is None:
@@ -171,34 +186,35 @@ class AsyncLink:
                 raise
             return await self.call(*_eval_args(call, True))
 
-    async def post(self, calls: list[ScriptCall], on_error: OnError) -> None:
+    async def post(self, calls: list[ScriptCall], on_error: OnError, on_done: OnDone | None = None) -> None:
         if calls:
             conn = await self._connection()
             await conn.send_packed_command([b"".join(pack(_eval_args(c, False)) for c in calls)])
-            self._posted += [(c, on_error) for c in calls]
+            self._posted += [(c, on_error, on_done) for c in calls]
 
     async def flush(self) -> None:
         await self._retry(await self._drain())
 
-    async def _drain(self) -> list[tuple[ScriptCall, OnError]]:
+    async def _drain(self) -> list[Posted]:
         posted, self._posted = self._posted, []
-        again: list[tuple[ScriptCall, OnError]] = []
-        for call, on_error in posted:
+        again: list[Posted] = []
+        for item in posted:
             try:
                 await self._conn.read_response(disable_decoding=True)
             except Exception as e:
-                if _is_noscript(e):
-                    again.append((call, on_error))
-                else:
-                    on_error(call, e)
+                _failed(item, e, again)
+            else:
+                _done(item)
         return again
 
-    async def _retry(self, again: list[tuple[ScriptCall, OnError]]) -> None:
-        for call, on_error in again:
+    async def _retry(self, again: list[Posted]) -> None:
+        for item in again:
             try:
-                await self.call(*_eval_args(call, True))
+                await self.call(*_eval_args(item[0], True))
             except Exception as e:
-                on_error(call, e)
+                item[1](item[0], e)
+            else:
+                _done(item)
 
     async def reset(self) -> None:
         self._posted = []
