@@ -195,22 +195,26 @@ export async function dlqRedrive(args: string[]): Promise<number> {
 }
 
 /**
- * `goodgo-events dlq purge <eventType> --older-than <duration> [--dry-run] [--url U]`: deletes the
- * dead letters older than the duration and reports the count and the id range.
+ * `goodgo-events dlq purge <eventType> (--older-than <duration> | --keep N) [--dry-run] [--url U]`:
+ * deletes the dead letters older than the duration and/or all but the newest N, and reports the
+ * count and the id range. Run from a cron job, it is the dead-letter streams' retention policy.
  *
  * @example
  * await dlqPurge(['payment.completed', '--older-than', '7d']);
  */
 export async function dlqPurge(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, url: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'older-than': { type: 'string' }, keep: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, url: { type: 'string' } } });
   const eventType = eventTypeOf(positionals[0], 'dlq purge');
-  if (values['older-than'] === undefined) throw new UsageError('dlq purge needs --older-than, e.g. --older-than 7d (nothing is deleted without it)');
-  const olderThan = parseDuration(values['older-than'], '--older-than');
+  if (values['older-than'] === undefined && values.keep === undefined) throw new UsageError('dlq purge needs --older-than (e.g. 7d) or --keep (e.g. 100000): nothing is deleted without one');
+  const olderThanMs = values['older-than'] === undefined ? undefined : parseDuration(values['older-than'], '--older-than');
+  const keep = values.keep === undefined ? undefined : Number(values.keep);
+  if (keep !== undefined && (!Number.isSafeInteger(keep) || keep < 0)) throw new UsageError(`--keep must be a whole number, got ${values.keep}`);
   const client = await connect(values.url);
   try {
-    const p = await purgeDeadLetters(client, eventType, olderThan, { dryRun: values['dry-run'] });
+    const p = await purgeDeadLetters(client, eventType, { olderThanMs, keep, dryRun: values['dry-run'] });
+    const which = [values['older-than'] ? `older than ${values['older-than']}` : '', keep !== undefined ? `beyond the newest ${keep}` : ''].filter(Boolean).join(' or ');
     const range = p.count ? `, ids ${p.first} to ${p.last}` : '';
-    console.log(`${EVENT_STREAM_KEYS[eventType]}: ${values['dry-run'] ? 'would delete' : 'deleted'} ${p.count} dead letter(s) older than ${values['older-than']}${range}`);
+    console.log(`${EVENT_STREAM_KEYS[eventType]}: ${values['dry-run'] ? 'would delete' : 'deleted'} ${p.count} dead letter(s) ${which}${range}`);
   } finally {
     await client.close();
   }

@@ -57,10 +57,11 @@ which its consumers read), and leaves the dead-letter stream, in one atomic step
 point, nothing is lost or duplicated; run it again to finish. An invalid one stays, with its errors.
 Exit 0 when all selected went back, 1 when some stayed, 2 for a usage error.
 
-goodgo-events dlq purge <eventType> --older-than <duration> [--dry-run] [--url ...]
+goodgo-events dlq purge <eventType> (--older-than <duration> | --keep N) [--dry-run] [--url ...]
 
-Deletes the dead letters older than the duration (30s, 5m, 2h, 7d) and reports how many, with
-the first and last entry ids; --dry-run only reports.`,
+Deletes the dead letters older than the duration (30s, 5m, 2h, 7d) and/or all but the newest N,
+and reports how many, with the first and last entry ids; --dry-run only reports. From a cron job,
+it is the retention policy of the dead-letter streams.`,
   status: `goodgo-events status [eventType ...] [--json] [--max-lag N] [--max-pending-age 5m] [--url redis://...]
 
 Per stream (all event types by default): its length and dead letters, and per consumer group its

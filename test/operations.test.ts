@@ -107,6 +107,10 @@ describe('operating the streams from the command line', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain(`deleted 2 dead letter(s) older than 1d, ids ${now - 3 * 86_400_000}-0 to ${now - 2 * 86_400_000}-1`);
     expect(Number(await client.sendCommand(['XLEN', DEAD]))).toBe(1);
+    for (let i = 0; i < 5; i++) await client.sendCommand(['XADD', DEAD, '*', 'envelope', '{}']);
+    const kept = cli(['dlq', 'purge', TYPE, '--keep', '2', '--url', server.url]);
+    expect(kept.stdout).toMatch(/deleted 4 dead letter\(s\) beyond the newest 2, ids \d+-\d+ to \d+-\d+/);
+    expect(Number(await client.sendCommand(['XLEN', DEAD]))).toBe(2);
   });
 
   it('says what is wrong, and how to fix it, without a stack trace', async () => {
@@ -116,7 +120,7 @@ describe('operating the streams from the command line', () => {
       [['status', '--url', `redis://127.0.0.1:${await freePort()}`], {}, 'cannot reach Redis at'],
       [['status', '--max-pending-age', 'soon', '--url', server.url], {}, '--max-pending-age must be a duration'],
       [['dlq', 'drop', TYPE], {}, 'the subcommands are list, redrive and purge'],
-      [['dlq', 'purge', TYPE, '--url', server.url], {}, 'dlq purge needs --older-than'],
+      [['dlq', 'purge', TYPE, '--url', server.url], {}, 'dlq purge needs --older-than (e.g. 7d) or --keep'],
       [['tail', TYPE, '--bogus'], {}, "Unknown option '--bogus'"],
     ] as const) {
       const run = cli([...args], { env: { ...env } });

@@ -104,33 +104,40 @@ export interface Purged {
 }
 
 /**
- * Deletes the dead letters of an event type older than `olderThanMs` (XTRIM MINID, exact), and says
- * what it deleted; with `dryRun`, only says what it would delete.
+ * Deletes dead letters of an event type, as a retention policy an operator runs (a cron job): those
+ * older than `olderThanMs` (XTRIM MINID, exact) and/or all but the newest `keep` (XTRIM MAXLEN,
+ * exact), and says what it deleted; with `dryRun`, only says what it would delete.
  *
  * @example
- * await purgeDeadLetters(redis, 'payment.completed', 7 * 86_400_000); // { count: 12, first: '...', last: '...' }
+ * await purgeDeadLetters(redis, 'payment.completed', { olderThanMs: 7 * 86_400_000 }); // { count: 12, first: '...', last: '...' }
  */
-export async function purgeDeadLetters(client: RedisClientLike, eventType: EventType, olderThanMs: number, options: { dryRun?: boolean; now?: () => number } = {}): Promise<Purged> {
+export async function purgeDeadLetters(client: RedisClientLike, eventType: EventType, policy: { olderThanMs?: number | undefined; keep?: number | undefined; dryRun?: boolean; now?: () => number }): Promise<Purged> {
   const key = EVENT_DEAD_LETTER_KEYS[eventType];
   const send = commandsOf(client);
-  const minId = `${Math.max(0, (options.now ?? Date.now)() - olderThanMs)}-0`;
-  const ids = async (args: (string | number)[]): Promise<string | undefined> => {
+  const idAt = async (args: (string | number)[], index = 0): Promise<string | undefined> => {
     const rows = (await send(key, args)) as [unknown, unknown][] | null;
-    return rows?.[0] ? String(rows[0][0]) : undefined;
+    return rows?.[index] ? String(rows[index][0]) : undefined;
   };
-  const first = await ids(['XRANGE', key, '-', `(${minId}`, 'COUNT', 1]);
-  if (first === undefined) return { count: 0, first: undefined, last: undefined };
-  const last = await ids(['XREVRANGE', key, `(${minId}`, '-', 'COUNT', 1]);
-  if (options.dryRun) {
-    let count = 0;
-    let start = '-';
-    for (;;) {
-      const rows = (await send(key, ['XRANGE', key, start, `(${minId}`, 'COUNT', PAGE])) as [unknown, unknown][];
-      count += rows.length;
-      if (rows.length < PAGE) break;
-      start = `(${String(rows[rows.length - 1]![0])}`;
-    }
-    return { count, first, last };
+  // The newest entry to delete: by age, the last before the bound; by count, the (keep+1)th newest.
+  const byAge = policy.olderThanMs === undefined ? undefined : await idAt(['XREVRANGE', key, `(${Math.max(0, (policy.now ?? Date.now)() - policy.olderThanMs)}-0`, '-', 'COUNT', 1]);
+  const byCount = policy.keep === undefined ? undefined : await idAt(['XREVRANGE', key, '+', '-', 'COUNT', policy.keep + 1], policy.keep);
+  const last = [byAge, byCount].filter((id): id is string => id !== undefined).sort(compareIds).pop();
+  if (last === undefined) return { count: 0, first: undefined, last: undefined };
+  const first = await idAt(['XRANGE', key, '-', '+', 'COUNT', 1]);
+  let count = 0;
+  for (let start = '-'; ; ) {
+    const rows = (await send(key, ['XRANGE', key, start, last, 'COUNT', PAGE])) as [unknown, unknown][];
+    count += rows.length;
+    if (policy.dryRun !== true && rows.length > 0) await send(key, ['XDEL', key, ...rows.map((r) => String(r[0]))]);
+    if (rows.length < PAGE) break;
+    start = `(${String(rows[rows.length - 1]![0])}`;
   }
-  return { count: Number(await send(key, ['XTRIM', key, 'MINID', minId])), first, last };
+  return { count, first, last };
+}
+
+/** Orders stream entry ids (`ms-seq`) as Redis does. */
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
+  const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
+  return am !== bm ? (am < bm ? -1 : 1) : as === bs ? 0 : as < bs ? -1 : 1;
 }
