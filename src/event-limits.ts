@@ -21,12 +21,12 @@ export function limitIssue(text: string, bytes?: number): ValidationIssue | unde
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      // A string: skip to its closing quote (escapes included); its content is not structure.
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
+      // A string: jump to its closing quote (native indexOf; a quote after an odd run of
+      // backslashes is escaped); its content is not structure.
+      let end = text.indexOf('"', i + 1);
+      while (end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end < 0) break;
+      i = end;
       run = 0;
     } else if (c === 0x7b || c === 0x5b) {
       if (++depth > EVENT_LIMITS.maxDepth) return issue('maxDepth', `is nested deeper than ${EVENT_LIMITS.maxDepth} levels`);
@@ -42,6 +42,13 @@ export function limitIssue(text: string, bytes?: number): ValidationIssue | unde
     }
   }
   return undefined;
+}
+
+/** Whether the quote at `at` is escaped: an odd number of backslashes right before it. */
+function escaped(text: string, at: number): boolean {
+  let n = 0;
+  while (at - n - 1 >= 0 && text.charCodeAt(at - n - 1) === 0x5c) n++;
+  return n % 2 === 1;
 }
 
 function issue(keyword: keyof typeof EVENT_LIMITS, message: string): ValidationIssue {

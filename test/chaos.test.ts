@@ -208,6 +208,8 @@ describe.each(Object.keys(KINDS) as Kind[])('%s consumer', (kind) => {
     const redrive = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'dlq', 'redrive', TYPE, '--url', s.url], { cwd: ROOT, encoding: 'utf8' });
     expect(redrive.status, redrive.stderr).toBe(1); // the invalid one stays
     expect(redrive.stderr).toContain('20 redriven, 1 kept');
+    const goodgo = (...args: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    expect(goodgo('status', TYPE, '--url', s.url, '--max-lag', '0').status).toBe(0); // nothing new on the stream: the redriven ones wait in the retry stream
     const fixed = await consumer(kind, s, { consumer: 'c', 'idle-ms': 300 });
     await until(async () => (await effects(client)).length === 21);
     await new Promise((r) => setTimeout(r, 700)); // past the idle timeout: a second handling would show
@@ -217,6 +219,12 @@ describe.each(Object.keys(KINDS) as Kind[])('%s consumer', (kind) => {
     expect(new Set(done).size).toBe(21);
     expect(failing.every((e) => done.includes(e.eventId))).toBe(true);
     expect(s.cli('XLEN', DEAD)).toBe('1');
+    const status = goodgo('status', TYPE, '--url', s.url, '--max-lag', '0', '--json');
+    expect(status.status, String(status.stderr)).toBe(0);
+    expect(JSON.parse(String(status.stdout).trim())).toMatchObject({ deadLetters: 1, groups: expect.arrayContaining([expect.objectContaining({ name: 'g', lag: 0, pending: 0 })]) });
+    const tail = goodgo('tail', TYPE, '--last', '100', '--json', '--url', s.url);
+    const validated = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'validate', '-'], { cwd: ROOT, encoding: 'utf8', input: String(tail.stdout) });
+    expect(validated.status, validated.stdout).toBe(0);
     // Nothing went back onto the stream itself, so the other group sees nothing new.
     expect(s.cli('XLEN', STREAM)).toBe('22');
     expect(s.cli('XREADGROUP', 'GROUP', 'other', 'x', 'COUNT', '10', 'STREAMS', STREAM, '>')).toBe('');
