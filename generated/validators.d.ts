@@ -15,14 +15,14 @@ export interface CompiledValidator {
   errors?: CompiledValidatorError[] | null;
 }
 
-/** The validators of one mode: the generic envelope and one per known event type. */
-export interface ModeValidators {
-  readonly envelope: CompiledValidator;
-  readonly events: ReadonlyMap<string, CompiledValidator>;
+/** One validator per mode. */
+export interface ByMode {
+  readonly producer: CompiledValidator;
+  readonly consumer: CompiledValidator;
 }
+
+/** The envelope validator of each mode, shared by every event type. */
+export declare const envelopeValidators: ByMode;
 
 /** Title and first example of the schema of each pattern in schemas/, by pattern. */
 export declare const patternHints: ReadonlyMap<string, { readonly title: string; readonly example?: string }>;
-
-/** Validators for both modes, compiled ahead of time from schemas/. */
-export declare const validators: { readonly producer: ModeValidators; readonly consumer: ModeValidators };

@@ -48,32 +48,41 @@ def render_validators(request: dict[str, Any]) -> dict[str, str]:
         root = re.search(r"^def (validate\w*)\(data", code, re.M)
         if root is None:
             raise RuntimeError(f"no validate function in the code for {schema_id}")
-        out[f"{PACKAGE}/_validators/{module}.py"] = (
+        out[f"{PACKAGE}/_generated/validators/{module}.py"] = (
             header(f"{schema_id} ({mode} mode, fastjsonschema {fastjsonschema.VERSION})") + code.rstrip() + f"\n\nvalidate = {root.group(1)}\n"
         )
         entries.append((mode, name, module))
 
+    envelopes = {mode: module for mode, name, module in entries if name == "envelope"}
+    payloads = {name: module.split("_", 1)[1] for mode, name, module in entries if mode == "producer" and name != "envelope"}
     lines = [
         header("schemas/ (fastjsonschema validators, producer and consumer modes)").rstrip(),
-        '"""Validators compiled ahead of time from schemas/: the generic envelope and one per event type, per mode."""',
+        '"""Validators compiled ahead of time from schemas/, one module per (mode, schema).',
+        "",
+        "The envelope validators are imported with the package; each event type's payload validators are",
+        "imported the first time an event of the type is validated (``PAYLOAD_MODULES`` names them), so a",
+        "process pays only for the types it meets.",
+        '"""',
         "",
         "from collections.abc import Callable",
-        "from typing import Any",
+        "from typing import Any, Final",
+        "",
+        *[f"from . import {module}" for module in envelopes.values()],
+        "",
+        "Validator = Callable[[Any], Any]",
+        "",
+        "ENVELOPE_VALIDATORS: Final[dict[str, Validator]] = {",
+        *[f'    "{mode}": {module}.validate,' for mode, module in envelopes.items()],
+        "}",
+        '"""The envelope of every event, by mode: shared by all event types."""',
+        "",
+        "PAYLOAD_MODULES: Final[dict[str, str]] = {",
+        *[f'    "{name}": "{suffix}",' for name, suffix in sorted(payloads.items())],
+        "}",
+        '"""The module of each event type\'s payload validators, without its ``<mode>_`` prefix."""',
         "",
     ]
-    for _, _, module in entries:
-        lines.append(f"from . import {module}")
-    lines += ["", "Validator = Callable[[Any], Any]", ""]
-    lines.append("ENVELOPE_VALIDATORS: dict[str, Validator] = {")
-    lines += [f'    "{m}": {module}.validate,' for m, name, module in entries if name == "envelope"]
-    lines += ["}", "# The generic envelope, by mode: used for event types the contract does not know.", ""]
-    lines.append("EVENT_VALIDATORS: dict[str, dict[str, Validator]] = {")
-    for mode in ("producer", "consumer"):
-        lines.append(f'    "{mode}": {{')
-        lines += [f'        "{name}": {module}.validate,' for m, name, module in entries if m == mode and name != "envelope"]
-        lines.append("    },")
-    lines += ["}", "# One validator per known event type (envelope and payload in one pass), by mode.", ""]
-    out[f"{PACKAGE}/_validators/__init__.py"] = "\n".join(lines)
+    out[f"{PACKAGE}/_generated/validators/__init__.py"] = "\n".join(lines)
     return out
 
 

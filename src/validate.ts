@@ -1,4 +1,5 @@
-import { patternHints, validators, type CompiledValidator } from '../generated/validators.js';
+import { envelopeValidators, patternHints, type ByMode, type CompiledValidator } from '../generated/validators.js';
+import { payloadValidators } from '../generated/payload-validators.cjs';
 import { EVENT_LIFECYCLE, EVENT_LIMITS, EVENT_TYPES, type EventType, type KnownEvent } from './event-types.js';
 import type { EventEnvelope } from './envelope.js';
 import { EventValidationError, type ValidationIssue } from './errors.js';
@@ -71,28 +72,29 @@ export type ValidationResult =
 export function validateEnvelope(input: unknown, options: ValidateOptions = {}): ValidationResult {
   try {
     const mode = options?.mode ?? 'consumer';
-    const set = mode === 'producer' ? validators.producer : mode === 'consumer' ? validators.consumer : undefined;
-    if (set === undefined) return fail([badMode(mode)]);
-    // One compiled pass for a known type: its event schema covers the envelope and the payload.
+    if (mode !== 'producer' && mode !== 'consumer') return fail([badMode(mode)]);
+    const envelope = envelopeValidators[mode];
+    const envelopeOk = envelope(input);
+    const errors = envelopeOk ? [] : issuesOf(envelope, '');
     const eventType = isRecord(input) ? input['eventType'] : undefined;
-    const typed = typeof eventType === 'string' ? set.events.get(eventType) : undefined;
-    if (typed !== undefined) {
-      if (typed(input)) return { ok: true, known: true, event: input as KnownEvent, warnings: NONE };
-      const errors = issuesOf(typed);
-      // Not enforced yet (x-lifecycle): a consumer takes the envelope, the payload's problems are warnings.
-      if (mode === 'consumer' && options?.lifecycle !== 'enforce-all' && TOLERATED.has(EVENT_LIFECYCLE[eventType as EventType])) {
-        if (!set.envelope(input)) return fail(issuesOf(set.envelope));
-        return { ok: true, known: false, event: input as EventEnvelope<Record<string, unknown>>, warnings: errors };
+    const payload = typeof eventType === 'string' ? payloadValidatorOf(eventType, mode) : undefined;
+    if (payload === undefined) {
+      if (mode === 'producer' && typeof eventType === 'string' && !errors.some((e) => e.instancePath === '/eventType')) {
+        errors.push(unknownEventType(eventType));
       }
-      return fail(errors);
+      if (errors.length > 0) return fail(errors);
+      return { ok: true, known: false, event: input as EventEnvelope<Record<string, unknown>>, warnings: NONE };
     }
-    const envelopeOk = set.envelope(input);
-    const errors = envelopeOk ? [] : issuesOf(set.envelope);
-    if (mode === 'producer' && typeof eventType === 'string' && !errors.some((e) => e.instancePath === '/eventType')) {
-      errors.push(unknownEventType(eventType));
+    // A known type: the shared envelope check above, then the type's payload validator.
+    const body = (input as Record<string, unknown>)['payload'];
+    const payloadOk = !isRecord(body) || payload(body); // not an object: the envelope has said so
+    if (envelopeOk && payloadOk) return { ok: true, known: true, event: input as KnownEvent, warnings: NONE };
+    const payloadErrors = payloadOk ? [] : issuesOf(payload, '/payload');
+    // Not enforced yet (x-lifecycle): a consumer takes the envelope, the payload's problems are warnings.
+    if (envelopeOk && mode === 'consumer' && options?.lifecycle !== 'enforce-all' && TOLERATED.has(EVENT_LIFECYCLE[eventType as EventType])) {
+      return { ok: true, known: false, event: input as EventEnvelope<Record<string, unknown>>, warnings: payloadErrors };
     }
-    if (errors.length > 0) return fail(errors);
-    return { ok: true, known: false, event: input as EventEnvelope<Record<string, unknown>>, warnings: NONE };
+    return fail([...errors, ...payloadErrors]);
   } catch (e) {
     // Only hostile inputs get here (a getter or Proxy that throws): report, never rethrow.
     return fail([{ instancePath: '', schemaPath: '', keyword: 'exception', params: {}, message: `could not be read: ${describe(e)}` }]);
@@ -161,9 +163,26 @@ const TOLERATED: ReadonlySet<string> = new Set(['draft', 'dual-publish']);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function issuesOf(validator: CompiledValidator): ValidationIssue[] {
+/**
+ * The payload validator of a known event type in one mode, or undefined for a type the contract
+ * does not know. Each type's module is loaded on first use (a synchronous require), so a process
+ * pays only for the types it meets.
+ */
+function payloadValidatorOf(eventType: string, mode: ValidationMode): CompiledValidator | undefined {
+  let loaded = loadedPayloadValidators.get(eventType);
+  if (loaded === undefined) {
+    const load = payloadValidators[eventType];
+    if (load === undefined) return undefined;
+    loaded = load();
+    loadedPayloadValidators.set(eventType, loaded);
+  }
+  return loaded[mode];
+}
+const loadedPayloadValidators = new Map<string, ByMode>();
+
+function issuesOf(validator: CompiledValidator, at: string): ValidationIssue[] {
   return (validator.errors ?? []).map((e) => ({
-    instancePath: e.instancePath,
+    instancePath: at + e.instancePath,
     schemaPath: e.schemaPath,
     keyword: e.keyword,
     params: e.params,
@@ -177,7 +196,7 @@ function unknownEventType(eventType: string): ValidationIssue {
     schemaPath: '#/properties/eventType/enum',
     keyword: 'enum',
     params: { allowedValues: [...EVENT_TYPES] },
-    message: `is "${eventType}", which is not in the contract (known: ${EVENT_TYPES.join(', ')}); producers may only send known types: add it to asyncapi.yaml first`,
+    message: `is "${eventType}", which is not in the contract (EVENT_TYPES lists the ${EVENT_TYPES.length} it knows); producers may only send known types: add it to asyncapi.yaml first`,
   };
 }
 

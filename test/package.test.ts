@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './support/contract-examples.ts';
+import { contractExamples, ROOT } from './support/contract-examples.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'contracts-events-pack-'));
 const project = path.join(work, 'consumer');
@@ -71,6 +71,21 @@ describe('the packed package', () => {
     `);
     const out = execFileSync(process.execPath, ['cjs.cjs'], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(JSON.parse(out)).toEqual({ type: 'payment.completed', title: 'PaymentCompletedPayload', caught: '/payload/amount' });
+  });
+
+  it('works bundled by esbuild and run where no node_modules exist: every type\'s payload validator comes along, loaded on first use', () => {
+    // One valid example of every type, and the same with a payload that breaks its schema.
+    const examples = contractExamples().map((e) => e.payload);
+    writeFileSync(path.join(project, 'bundled.mjs'), `
+      import { validateEnvelope } from '@goodgo/contracts-events';
+      const events = ${JSON.stringify(examples)};
+      const verdicts = events.map((e) => [validateEnvelope(e, { mode: 'producer' }).ok, validateEnvelope({ ...e, payload: { unknownField: 1 } }, { mode: 'producer' }).ok]);
+      console.log(JSON.stringify(verdicts));
+    `);
+    const deployed = path.join(work, 'deployed');
+    execFileSync(bin('esbuild'), ['bundled.mjs', '--bundle', '--platform=node', '--format=esm', `--outfile=${path.join(deployed, 'consumer.mjs')}`, '--log-level=warning'], { cwd: project });
+    const out = execFileSync(process.execPath, ['consumer.mjs'], { cwd: deployed, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(JSON.parse(out)).toEqual(examples.map(() => [true, false]));
   });
 
   it('type-checks a TypeScript consumer (NodeNext, strict) through the exports map', () => {

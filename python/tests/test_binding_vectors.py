@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from support import VECTORS_DIR, contract_example
 
-from goodgo_contracts_events._contract_data import EVENT_LIFECYCLE, EVENT_STREAM_KEYS, EVENT_TYPES
+from goodgo_contracts_events._generated.contract_data import EVENT_LIFECYCLE, EVENT_STREAM_KEYS, EVENT_TYPES
+from goodgo_contracts_events._generated.redis_protocol import REDIS_PROTOCOL
 from goodgo_contracts_events._redis._core import StreamEntry, dead_letter_fields, decide_entry
-from goodgo_contracts_events._redis_protocol import REDIS_PROTOCOL
 
 VECTORS: dict[str, Any] = json.loads((VECTORS_DIR / "redis-binding" / "decisions.json").read_text(encoding="utf-8"))
 OWN = EVENT_TYPES[0]

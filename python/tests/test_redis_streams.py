@@ -20,7 +20,7 @@ import pytest
 import redis
 
 from goodgo_contracts_events import EventValidationError, create_envelope
-from goodgo_contracts_events._contract_data import EVENT_DEAD_LETTER_KEYS
+from goodgo_contracts_events._generated.contract_data import EVENT_DEAD_LETTER_KEYS
 from goodgo_contracts_events.redis_streams import consume_events, publish_event, publish_events
 from goodgo_contracts_events.redis_streams_asyncio import consume_events as consume_events_async
 

@@ -10,7 +10,7 @@ import { renderRedisProtocol } from './render-redis-protocol.js';
  * The folders whose every file is generated: a file there that the contract no longer produces
  * is stale and is removed by `npm run generate` (and reported by `--check`).
  */
-export const GENERATED_DIRS = ['generated', 'python/src/goodgo_contracts_events/_validators', 'python/src/goodgo_contracts_events/contract'] as const;
+export const GENERATED_DIRS = ['generated', 'python/src/goodgo_contracts_events/_generated', 'python/src/goodgo_contracts_events/contract'] as const;
 
 /**
  * Everything generated (generated/ and the Python package's generated files), rendered in memory from the contract at `root`: path relative to
@@ -23,14 +23,16 @@ export const GENERATED_DIRS = ['generated', 'python/src/goodgo_contracts_events/
  */
 export async function renderGenerated(root: string): Promise<Map<string, string>> {
   const contract = await loadContract(root);
-  const { js, dts, hints } = compileValidators(contract);
+  const { files: validators, hints } = compileValidators(contract);
+  // The Python tools run in their own process: start them first, render the rest meanwhile.
+  const python = renderPython(contract, hints);
+  const models = await renderModels(contract);
   return new Map([
-    ['generated/models.ts', await renderModels(contract)],
+    ['generated/models.ts', models],
     ['generated/event-types.ts', renderEventTypes(contract)],
     ['generated/redis-protocol.ts', renderRedisProtocol(contract)],
-    ['generated/validators.js', js],
-    ['generated/validators.d.ts', dts],
+    ...validators,
     ['docs/events.md', renderDocsMarkdown(contract)],
-    ...(await renderPython(contract, hints)),
+    ...(await python),
   ]);
 }

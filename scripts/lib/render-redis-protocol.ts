@@ -53,7 +53,7 @@ export function renderRedisProtocol(contract: Contract): string {
 }
 
 /**
- * `python/.../_redis_protocol.py`: the same data and scripts for the Python consumers.
+ * `python/.../_generated/redis_protocol.py`: the same data and scripts for the Python consumers.
  *
  * @example
  * renderPythonRedisProtocol(contract); // 'REDIS_PROTOCOL: Final = {...}'

@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import standalone from 'ajv/dist/standalone/index.js';
+import ajvStandalone from 'ajv/dist/standalone/index.js';
 
 import type { Contract, JsonObject } from './load-contract.js';
 import { consumerId, idPrefixOf, MODES, toConsumerSchema, withoutAnnotations, type Mode } from './schema-modes.js';
@@ -8,33 +8,41 @@ import { generatedHeader } from './generated-header.js';
 import { issueMessage, type PatternHint } from '../../src/issue-message.js';
 
 // ajv ships CommonJS with `exports.default`: under NodeNext the default import is the module.
-const standaloneCode = standalone.default;
+const standaloneCode = ajvStandalone.default;
 
-const identifier = (mode: Mode, name: string): string =>
-  `${mode}_${name.replace(/[^A-Za-z0-9]+/g, '_')}`;
+
+/** Where each type's payload validators are written: one CommonJS module per event type. */
+export const PAYLOAD_VALIDATORS_DIR = 'generated/payload-validators';
+
+/** The generated validator files: path relative to the root -> content. */
+export interface CompiledValidators {
+  /** `generated/validators.js`, `.d.ts`, `generated/payload-validators.cjs`, `.d.cts` and one module per type. */
+  readonly files: Map<string, string>;
+  /** The compiled functions, by `<mode>:envelope` and `<mode>:<eventType>` (payload), for checking the examples here. */
+  readonly validate: Map<string, ValidateFunction>;
+  readonly hints: [string, PatternHint][];
+}
 
 /**
- * Compiles every schema with ajv in both modes and returns the validators (for checking the
- * examples here) and their standalone ES module source, which needs no ajv at run time: no schema
- * compilation and no `new Function` when the package is used.
+ * Compiles every schema with ajv in both modes and returns the standalone source of the
+ * validators, which needs no ajv at run time (no schema compilation, no `new Function`):
+ *
+ * - `generated/validators.js`: the envelope validator of each mode, shared by every event type,
+ *   and the pattern hints. Every importer loads it.
+ * - `generated/payload-validators/<eventType>.cjs`: the payload validators of one type (both modes).
+ * - `generated/payload-validators.cjs`: the registry, one `require` per type behind a function,
+ *   so a process loads (and parses) only the types it meets, synchronously. CommonJS because
+ *   `require` is the only synchronous, eval-free way to load code on demand in Node, and because
+ *   bundlers (esbuild) follow a static `require('./x.cjs')` and keep it lazy in the bundle.
  *
  * @throws {ContractErrors} when a schema does not compile in ajv's strict mode, or a message
  *   example fails its schema in producer mode.
  * @example
- * const { js, dts } = compileValidators(contract);
+ * const { files } = compileValidators(contract);
  */
-export function compileValidators(contract: Contract): { js: string; dts: string; validate: Map<string, ValidateFunction>; hints: [string, PatternHint][] } {
+export function compileValidators(contract: Contract): CompiledValidators {
   const prefix = idPrefixOf(contract);
-  const ajv = new Ajv({
-    strict: true,
-    allErrors: true,
-    // Messages are written by src/validate.ts from each error's params; ajv's own would repeat
-    // every pattern in the generated code several times over.
-    messages: false,
-    // Patterns run with the `u` flag (ECMA-262 unicode mode), as the portable subset assumes.
-    unicodeRegExp: true,
-    code: { source: true, esm: true, lines: false },
-  });
+  const ajv = newAjv();
   for (const mode of MODES) {
     for (const { file, schema: written } of contract.schemas) {
       const schema = withoutAnnotations(written);
@@ -46,8 +54,8 @@ export function compileValidators(contract: Contract): { js: string; dts: string
     }
   }
 
-  const exports: Record<string, string> = {};
   const validate = new Map<string, ValidateFunction>();
+  /** Compiles one schema in one mode; returns its full $id for standaloneCode. */
   const compile = (mode: Mode, name: string, id: string): string => {
     const fullId = mode === 'producer' ? id : consumerId(id, prefix);
     let fn: ValidateFunction | undefined;
@@ -57,74 +65,115 @@ export function compileValidators(contract: Contract): { js: string; dts: string
       throw new ContractErrors([new ContractError({ file: fileOfId(contract, id), pointer: '', message: `ajv cannot compile it: ${(e as Error).message}`, fix: 'fix the schema (a $ref that does not resolve, or a keyword strict mode rejects)' })]);
     }
     if (!fn) throw new Error(`internal: no schema with $id ${fullId}`);
-    const ident = identifier(mode, name);
-    exports[ident] = fullId;
     validate.set(`${mode}:${name}`, fn);
-    return ident;
+    return fullId;
   };
 
-  const maps = MODES.map((mode) => {
-    const envelope = compile(mode, 'envelope', contract.envelopeSchemaId);
-    const events = contract.eventTypes.map((t) => `[${JSON.stringify(t.eventType)}, ${compile(mode, t.eventType, t.eventSchema.id)}]`);
-    return `  ${mode}: Object.freeze({ envelope: ${envelope}, events: new Map([${events.join(', ')}]) }),`;
-  });
+  const envelopeIds = Object.fromEntries(MODES.map((mode) => [mode, compile(mode, 'envelope', contract.envelopeSchemaId)]));
+  const files = new Map<string, string>();
+  for (const t of contract.eventTypes) {
+    const ids = Object.fromEntries(MODES.map((mode) => [mode, compile(mode, t.eventType, t.payloadSchema.id)]));
+    files.set(`${PAYLOAD_VALIDATORS_DIR}/${t.eventType}.cjs`, [
+      generatedHeader(`${t.payloadSchema.id} (ajv standalone payload validators of ${t.eventType}, both modes)`).trimEnd(),
+      standalone(ajv, ids, 'cjs'),
+      '',
+    ].join('\n'));
+  }
 
   const hints = patternHints(contract);
   checkExamples(contract, validate, new Map(hints));
 
-  // ajv's standalone code requires its ucs2length helper; inlining it keeps the module free of
-  // imports (plain Node cannot `require` inside an ES module) and ajv out of the runtime deps.
-  // Lengths are counted in code points, as JSON Schema and Python's len() do.
-  const source = guardLengthChecks(
-    standaloneCode(ajv, exports).replace('require("ajv/dist/runtime/ucs2length").default', UCS2LENGTH),
-  );
-  if (/\brequire\(/.test(source)) throw new Error('internal: standalone validators still require() a module');
-
-  const js = [
-    generatedHeader('schemas/ (ajv standalone validators, producer and consumer modes)').trimEnd(),
-    source,
+  files.set('generated/validators.js', [
+    generatedHeader('schemas/envelope.schema.json (ajv standalone envelope validators, producer and consumer modes)').trimEnd(),
+    standalone(ajv, envelopeIds, 'esm'),
     '',
-    'export const validators = Object.freeze({',
-    ...maps,
-    '});',
+    'export const envelopeValidators = Object.freeze({ producer, consumer });',
     '',
     '// What each pattern means, from the title and first example of the schema that holds it, so',
     '// an error can say "must be a valid TraceId, e.g. ..." instead of printing the regular expression.',
     `export const patternHints = new Map(${JSON.stringify(hints)});`,
     '',
-  ].join('\n');
-  const dts = [
-    generatedHeader('schemas/ (types of the ajv standalone validators)'),
-    '/** One error of an ajv validator: where, which keyword, and ajv\'s message. */',
-    'export interface CompiledValidatorError {',
-    '  instancePath: string;',
-    '  schemaPath: string;',
-    '  keyword: string;',
-    '  params: Record<string, unknown>;',
-    '  message?: string;',
-    '}',
+  ].join('\n'));
+  files.set('generated/validators.d.ts', VALIDATORS_DTS);
+  files.set('generated/payload-validators.cjs', [
+    generatedHeader('asyncapi.yaml (the registry of the payload validators, one module per event type)').trimEnd(),
+    "'use strict';",
+    '// A static require per type, behind a function: Node loads a module on first use only, and a',
+    '// bundler sees every module and keeps each one lazy.',
+    'exports.payloadValidators = Object.freeze({',
+    '  __proto__: null,',
+    ...contract.eventTypes.map((t) => `  ${JSON.stringify(t.eventType)}: () => require(${JSON.stringify(`./payload-validators/${t.eventType}.cjs`)}),`),
+    '});',
     '',
-    '/** An ajv standalone validate function: returns whether `data` is valid and leaves the errors on `errors`. */',
-    'export interface CompiledValidator {',
-    '  (data: unknown): boolean;',
-    '  errors?: CompiledValidatorError[] | null;',
-    '}',
-    '',
-    '/** The validators of one mode: the generic envelope and one per known event type. */',
-    'export interface ModeValidators {',
-    '  readonly envelope: CompiledValidator;',
-    '  readonly events: ReadonlyMap<string, CompiledValidator>;',
-    '}',
-    '',
-    '/** Title and first example of the schema of each pattern in schemas/, by pattern. */',
-    'export declare const patternHints: ReadonlyMap<string, { readonly title: string; readonly example?: string }>;',
-    '',
-    '/** Validators for both modes, compiled ahead of time from schemas/. */',
-    'export declare const validators: { readonly producer: ModeValidators; readonly consumer: ModeValidators };',
-    '',
-  ].join('\n');
-  return { js, dts, validate, hints };
+  ].join('\n'));
+  files.set('generated/payload-validators.d.cts', PAYLOAD_VALIDATORS_DCTS);
+  return { files, validate, hints };
 }
+
+function newAjv(): Ajv {
+  return new Ajv({
+    strict: true,
+    allErrors: true,
+    // Messages are written by src/validate.ts from each error's params; ajv's own would repeat
+    // every pattern in the generated code several times over.
+    messages: false,
+    // Patterns run with the `u` flag (ECMA-262 unicode mode), as the portable subset assumes.
+    unicodeRegExp: true,
+    code: { source: true, esm: false, lines: false },
+  });
+}
+
+/** ajv's standalone code for `ids` (export name -> $id), as an ES or a CommonJS module. */
+function standalone(ajv: Ajv, ids: Record<string, string>, format: 'esm' | 'cjs'): string {
+  // The module format is an option of the instance; the schemas compile once for both formats.
+  ajv.opts.code.esm = format === 'esm';
+  // ajv's standalone code requires its ucs2length helper; inlining it keeps every module free of
+  // imports and ajv out of the runtime deps. Lengths are counted in code points, as JSON Schema
+  // and Python's len() do.
+  const source = guardLengthChecks(standaloneCode(ajv, ids).replace('require("ajv/dist/runtime/ucs2length").default', UCS2LENGTH));
+  if (/\brequire\(/.test(source)) throw new Error('internal: standalone validators still require() a module');
+  return source;
+}
+
+const VALIDATORS_DTS = [
+  generatedHeader('schemas/ (types of the ajv standalone validators)'),
+  '/** One error of an ajv validator: where, which keyword, and ajv\'s message. */',
+  'export interface CompiledValidatorError {',
+  '  instancePath: string;',
+  '  schemaPath: string;',
+  '  keyword: string;',
+  '  params: Record<string, unknown>;',
+  '  message?: string;',
+  '}',
+  '',
+  '/** An ajv standalone validate function: returns whether `data` is valid and leaves the errors on `errors`. */',
+  'export interface CompiledValidator {',
+  '  (data: unknown): boolean;',
+  '  errors?: CompiledValidatorError[] | null;',
+  '}',
+  '',
+  '/** One validator per mode. */',
+  'export interface ByMode {',
+  '  readonly producer: CompiledValidator;',
+  '  readonly consumer: CompiledValidator;',
+  '}',
+  '',
+  '/** The envelope validator of each mode, shared by every event type. */',
+  'export declare const envelopeValidators: ByMode;',
+  '',
+  '/** Title and first example of the schema of each pattern in schemas/, by pattern. */',
+  'export declare const patternHints: ReadonlyMap<string, { readonly title: string; readonly example?: string }>;',
+  '',
+].join('\n');
+
+const PAYLOAD_VALIDATORS_DCTS = [
+  generatedHeader('asyncapi.yaml (types of the payload validators registry)'),
+  "import type { ByMode } from './validators.js';",
+  '',
+  '/** Loads the payload validators of one event type (both modes), on first call. */',
+  'export declare const payloadValidators: { readonly [eventType: string]: (() => ByMode) | undefined };',
+  '',
+].join('\n');
 
 /** Every pattern in the schemas with the title and first example of the (sub)schema holding it. */
 function patternHints(contract: Contract): [string, PatternHint][] {
@@ -186,19 +235,29 @@ function fileOfId(contract: Contract, id: string): string {
 
 function checkExamples(contract: Contract, validate: Map<string, ValidateFunction>, hints: ReadonlyMap<string, PatternHint>): void {
   const problems: ContractError[] = [];
+  const envelope = validate.get('producer:envelope')!;
   for (const t of contract.eventTypes) {
-    const fn = validate.get(`producer:${t.eventType}`);
+    const payload = validate.get(`producer:${t.eventType}`)!;
     t.examples.forEach((example, i) => {
-      if (fn && !fn(example.payload)) {
+      const at = `/components/messages/${t.eventType}/examples/${i}/payload`;
+      const report = (fn: ValidateFunction, prefix: string): void => {
         for (const err of fn.errors ?? []) {
           problems.push(new ContractError({
             file: 'asyncapi.yaml',
-            pointer: `/components/messages/${t.eventType}/examples/${i}/payload${err.instancePath}`,
+            pointer: `${at}${prefix}${err.instancePath}`,
             message: `example "${example.name}" ${issueMessage(err, hints)} (${err.keyword})`,
             fix: 'make every example a whole envelope that validates in producer mode',
           }));
         }
+      };
+      const event = example.payload;
+      if (!envelope(event)) report(envelope, '');
+      const body = typeof event === 'object' && event !== null ? (event as JsonObject)['payload'] : undefined;
+      const type = typeof event === 'object' && event !== null ? (event as JsonObject)['eventType'] : undefined;
+      if (type !== t.eventType) {
+        problems.push(new ContractError({ file: 'asyncapi.yaml', pointer: `${at}/eventType`, message: `example "${example.name}" has eventType ${JSON.stringify(type)}`, fix: `an example of ${t.eventType} has eventType: ${t.eventType}` }));
       }
+      if (body !== undefined && !payload(body)) report(payload, '/payload');
     });
   }
   if (problems.length > 0) throw new ContractErrors(problems);

@@ -5,14 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Final, cast
+from typing import TYPE_CHECKING, Final, cast
 
-from ._contract_data import EventType
 from ._errors import EventValidationError
+from ._generated.contract_data import EventType
 from ._trace_context import active_trace_id
 from ._uuid_v7 import uuidv7
 from ._validate import validate_envelope
-from .models import KnownEvent
+
+if TYPE_CHECKING:  # the models module grows with the contract: imported by type checkers only
+    from .models import KnownEvent
 
 EVENT_ENVELOPE_SCHEMA_VERSION: Final = 1
 """The envelope version this package reads and writes."""
@@ -83,4 +85,4 @@ def create_envelope(
     result = validate_envelope(envelope, "producer")
     if not result.ok:
         raise EventValidationError(result.errors)
-    return cast(KnownEvent, envelope)
+    return cast("KnownEvent", envelope)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ._contract_data import EVENT_LIMITS
 from ._errors import ValidationIssue
+from ._generated.contract_data import EVENT_LIMITS
 
 _MAX_BYTES = EVENT_LIMITS["maxEventBytes"]
 _MAX_DEPTH = EVENT_LIMITS["maxDepth"]

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Literal, NamedTuple, cast
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 
-from ._contract_data import EVENT_LIFECYCLE, EVENT_LIMITS, EVENT_TYPES, PATTERN_HINTS
 from ._errors import EventValidationError, ValidationIssue
+from ._generated.contract_data import EVENT_LIFECYCLE, EVENT_LIMITS, EVENT_TYPES, PATTERN_HINTS
+from ._generated.validators import ENVELOPE_VALIDATORS, PAYLOAD_MODULES
 from ._issue_message import issue_message
 from ._limits import limit_issue
-from ._validators import ENVELOPE_VALIDATORS, EVENT_VALIDATORS
-from .models import EventEnvelope, KnownEvent
+
+if TYPE_CHECKING:  # the models module grows with the contract: imported by type checkers only
+    from .models import EventEnvelope, KnownEvent
 
 Mode = Literal["producer", "consumer"]
 """``producer``: closed, unknown event types and fields rejected. ``consumer`` (default): tolerant reader."""
@@ -47,7 +50,7 @@ class ValidationResult(NamedTuple):
         >>> if event and event["eventType"] == "payment.completed":  # doctest: +SKIP
         ...     event["payload"]["amount"]  # an int, for mypy too
         """
-        return cast(KnownEvent, self.event) if self.ok and self.known else None
+        return cast("KnownEvent", self.event) if self.ok and self.known else None
 
 
 def _fail(errors: list[ValidationIssue]) -> ValidationResult:
@@ -59,9 +62,9 @@ def _pointer(path: list[Any]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path[1:])
 
 
-def _issues(error: JsonSchemaValueException) -> list[ValidationIssue]:
+def _issues(error: JsonSchemaValueException, at: str) -> list[ValidationIssue]:
     """One fastjsonschema error as ajv-shaped issues: one per missing or unknown property, as ajv reports them."""
-    path = _pointer(list(error.path))
+    path = at + _pointer(list(error.path))
     rule = error.rule or "unknown"
     definition = error.rule_definition
     value = error.value
@@ -93,23 +96,39 @@ def _issues(error: JsonSchemaValueException) -> list[ValidationIssue]:
     ]
 
 
-def _run(validator: Callable[[Any], Any], data: object) -> list[ValidationIssue]:
+def _run(validator: Callable[[Any], Any], data: object, at: str = "") -> list[ValidationIssue]:
     try:
         validator(data)
     except JsonSchemaValuesException as e:
-        return [issue for error in e.errors for issue in _issues(error)]
+        return [issue for error in e.errors for issue in _issues(error, at)]
     except JsonSchemaValueException as e:
-        return _issues(e)
+        return _issues(e, at)
     return []
 
 
+_loaded: dict[tuple[str, str], Callable[[Any], Any]] = {}
+
+
+def _payload_validator(event_type: object, mode: str) -> Callable[[Any], Any] | None:
+    """The payload validator of a known event type, imported on first use; None for an unknown type."""
+    if not isinstance(event_type, str):
+        return None
+    validator = _loaded.get((event_type, mode))
+    if validator is None:
+        module = PAYLOAD_MODULES.get(event_type)
+        if module is None:
+            return None
+        validator = import_module(f"._generated.validators.{mode}_{module}", __package__).validate
+        _loaded[(event_type, mode)] = validator
+    return validator
+
+
 def _unknown_event_type(event_type: str) -> ValidationIssue:
-    known = ", ".join(EVENT_TYPES)
     return ValidationIssue(
         path="/eventType",
         keyword="enum",
         message=(
-            f'is "{event_type}", which is not in the contract (known: {known}); '
+            f'is "{event_type}", which is not in the contract (EVENT_TYPES lists the {len(EVENT_TYPES)} it knows); '
             "producers may only send known types: add it to asyncapi.yaml first"
         ),
         params={"allowedValues": list(EVENT_TYPES)},
@@ -135,32 +154,31 @@ def validate_envelope(data: object, mode: Mode = "consumer", lifecycle: Lifecycl
                     )
                 ]
             )
-        event_type = data.get("eventType") if isinstance(data, dict) else None
-        # One compiled pass for a known type: its event schema covers envelope and payload.
-        typed = EVENT_VALIDATORS[mode].get(event_type) if isinstance(event_type, str) else None
-        if typed is not None:
-            errors = _run(typed, data)
-            if not errors:
-                return ValidationResult(ok=True, event=cast(KnownEvent, data), known=True, errors=())
-            # Not enforced yet (x-lifecycle): a consumer takes the envelope, the payload's problems are warnings.
-            if (
-                mode == "consumer"
-                and lifecycle != "enforce-all"
-                and EVENT_LIFECYCLE.get(cast(Any, event_type)) in _TOLERATED
-            ):
-                envelope_errors = _run(envelope, data)
-                if envelope_errors:
-                    return _fail(envelope_errors)
-                return ValidationResult(
-                    ok=True, event=cast(EventEnvelope, data), known=False, errors=(), warnings=tuple(errors)
-                )
-            return _fail(errors)
         errors = _run(envelope, data)
-        if mode == "producer" and isinstance(event_type, str) and not any(e.path == "/eventType" for e in errors):
-            errors.append(_unknown_event_type(event_type))
-        if errors:
-            return _fail(errors)
-        return ValidationResult(ok=True, event=cast(EventEnvelope, data), known=False, errors=())
+        event_type = data.get("eventType") if isinstance(data, dict) else None
+        payload = _payload_validator(event_type, mode)
+        if payload is None:
+            if mode == "producer" and isinstance(event_type, str) and not any(e.path == "/eventType" for e in errors):
+                errors.append(_unknown_event_type(event_type))
+            if errors:
+                return _fail(errors)
+            return ValidationResult(ok=True, event=cast("EventEnvelope", data), known=False, errors=())
+        # A known type: the shared envelope check above, then the type's payload validator.
+        body = cast(dict[str, Any], data).get("payload")
+        payload_errors = _run(payload, body, "/payload") if isinstance(body, dict) else []
+        if not errors and not payload_errors:
+            return ValidationResult(ok=True, event=cast("KnownEvent", data), known=True, errors=())
+        # Not enforced yet (x-lifecycle): a consumer takes the envelope, the payload's problems are warnings.
+        if (
+            not errors
+            and mode == "consumer"
+            and lifecycle != "enforce-all"
+            and EVENT_LIFECYCLE.get(cast(Any, event_type)) in _TOLERATED
+        ):
+            return ValidationResult(
+                ok=True, event=cast("EventEnvelope", data), known=False, errors=(), warnings=tuple(payload_errors)
+            )
+        return _fail(errors + payload_errors)
     except Exception as e:  # only hostile inputs get here (a __getitem__ that raises): report, never raise
         return _fail([ValidationIssue(path="", keyword="exception", message=f"could not be read: {e}")])
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Unpack
 
-from .._contract_data import EVENT_STREAM_KEYS, EventType
+from .._generated.contract_data import EVENT_STREAM_KEYS, EventType
 from ..models import KnownEvent
 from ._codec import HandlerContext
 from ._consumer import ConsumeOptions, ConsumerState, ConsumerStats, Finished, Outbox

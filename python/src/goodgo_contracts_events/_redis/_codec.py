@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .._contract_data import STREAM_ENTRY_FIELD
 from .._errors import ValidationIssue
+from .._generated.contract_data import STREAM_ENTRY_FIELD
 from .._validate import ValidationResult, safe_parse_envelope
 
 _FIELD = STREAM_ENTRY_FIELD.encode()

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Required, TypedDict, Unpack
 
-from .._contract_data import EVENT_STREAM_KEYS, EVENT_TYPES, EventType
-from .._redis_protocol import REDIS_PROTOCOL
+from .._generated.contract_data import EVENT_STREAM_KEYS, EVENT_TYPES, EventType
+from .._generated.redis_protocol import REDIS_PROTOCOL
 from .._uuid_v7 import uuidv7
 from ._codec import HandlerContext
 from ._core import Batch, CoreSettings, ScriptCall, StreamEntry, Work, claimed, retry_key

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._contract_data import EVENT_DEAD_LETTER_KEYS, EVENT_STREAM_KEYS, EventType
 from .._errors import ValidationIssue
-from .._redis_protocol import REDIS_PROTOCOL
+from .._generated.contract_data import EVENT_DEAD_LETTER_KEYS, EVENT_STREAM_KEYS, EventType
+from .._generated.redis_protocol import REDIS_PROTOCOL
 from ..models import KnownEvent
 from ._codec import from_stream_fields
 

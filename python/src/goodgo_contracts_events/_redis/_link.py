@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from .._redis_protocol import REDIS_SCRIPTS
+from .._generated.redis_protocol import REDIS_SCRIPTS
 from ._core import Arg, ScriptCall
 
 OnError = Callable[[ScriptCall, BaseException], None]

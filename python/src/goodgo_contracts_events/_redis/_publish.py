@@ -6,8 +6,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from .._contract_data import EVENT_STREAM_KEYS, STREAM_ENTRY_FIELD, EventType
 from .._errors import EventValidationError, ValidationIssue
+from .._generated.contract_data import EVENT_STREAM_KEYS, STREAM_ENTRY_FIELD, EventType
 from .._validate import safe_parse_envelope
 
 XAdd = tuple[str, dict[str, bytes], dict[str, Any]]
