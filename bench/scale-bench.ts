@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { growContract, scratchCopy } from './grow-contract.ts';
+import { growContract, scratchCopy } from '../test/support/grow-contract.ts';
 import { median } from './harness.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -3,7 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventTypeNameProblem, isPastTense } from '../scripts/lib/event-type-name.ts';
+import { eventTypeNameProblem, isPastTense, UNKNOWN_EVENT_TYPE_FIXTURE } from '../scripts/lib/event-type-name.ts';
+import { freshEventType } from './support/fresh-event-type.ts';
 import { lintContract } from '../scripts/lib/lint-contract.ts';
 import { loadContract } from '../scripts/lib/load-contract.ts';
 import { ROOT } from './support/contract-examples.ts';
@@ -124,20 +125,23 @@ describe('event type names', () => {
 describe('npm run new-event', () => {
   it('scaffolds a type that check then fails only on its named placeholders', () => {
     const dir = fixture();
-    const made = run(NEW, 'order.shipped', '--root', dir, '--producer', 'orders-service');
+    const name = freshEventType();
+    const made = run(NEW, name, '--root', dir, '--producer', 'orders-service');
     expect(made.status, made.stderr).toBe(0);
-    expect(readFileSync(path.join(dir, 'generated/event-types.ts'), 'utf8')).toContain("'order.shipped'");
-    expect(readFileSync(path.join(dir, 'generated/models.ts'), 'utf8')).toMatch(/^export interface OrderShippedEvent\b/m);
+    expect(readFileSync(path.join(dir, 'generated/event-types.ts'), 'utf8')).toContain(`'${name}'`);
+    const model = name.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+    expect(readFileSync(path.join(dir, 'generated/models.ts'), 'utf8')).toMatch(new RegExp(`^export interface ${model}Event\\b`, 'm'));
     const cli = run(CHECK, '--root', dir);
     expect(cli.status).toBe(1);
     const problems = cli.stderr.trim().split('\n').filter((l) => l.startsWith('error: '));
     expect(problems.length).toBe(7);
     for (const p of problems) expect(p).toMatch(/placeholder|the payload has no fields/);
-    expect(problems.every((p) => p.includes('order.shipped'))).toBe(true);
+    expect(problems.every((p) => p.includes(name))).toBe(true);
   });
 
   it.each([
     ['order.ship', '"ship" is not a past-tense verb'],
+    [UNKNOWN_EVENT_TYPE_FIXTURE, 'reserved for the tests'],
     ['Order.Shipped', 'has uppercase letters'],
     ['order', 'has one segment'],
     ['payment.completed', '"payment.completed" already exists'],

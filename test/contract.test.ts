@@ -19,11 +19,9 @@ describe('asyncapi.yaml', () => {
   });
 
   it('has one channel, send operation and message per event type, on stream events:<eventType>', () => {
-    expect(contract.eventTypes.map((t) => [t.eventType, t.streamKey])).toEqual([
-      ['kyc.verified', 'events:kyc.verified'],
-      ['listing.approved', 'events:listing.approved'],
-      ['payment.completed', 'events:payment.completed'],
-    ]);
+    const channels = Object.keys(contract.document.json().channels ?? {}).sort();
+    expect(channels.length).toBeGreaterThan(0);
+    expect(contract.eventTypes.map((t) => [t.eventType, t.streamKey])).toEqual(channels.map((c) => [c, `events:${c}`]));
     for (const channel of contract.document.channels()) {
       expect(channel.operations().all().map((o) => o.action()), channel.id()).toEqual(['send']);
       const messages = channel.messages().all();

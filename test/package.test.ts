@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../generated/event-types.ts';
 import { contractExamples, ROOT } from './support/contract-examples.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'contracts-events-pack-'));
@@ -49,7 +50,7 @@ describe('the packed package', () => {
       }));
     `);
     expect(JSON.parse(run(process.execPath, ['esm.mjs'], project))).toEqual({
-      types: ['kyc.verified', 'listing.approved', 'payment.completed'],
+      types: EVENT_TYPES,
       ok: true,
       parsed: true,
       bad: false,

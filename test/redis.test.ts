@@ -183,7 +183,7 @@ describe('2. entries that cannot be handled', () => {
     s.cli('XADD', key, '*', 'envelope', JSON.stringify({ ...(good[0] as object), eventId: event('payment.completed').eventId, traceId: undefined }));
     s.cli('XADD', key, '*', 'envelope', JSON.stringify(wrongType));
     s.cli('XADD', key, '*', 'envelope', JSON.stringify(event('kyc.verified')));
-    s.cli('XADD', key, '*', 'envelope', JSON.stringify({ ...(good[0] as object), eventType: 'order.shipped', eventId: event('payment.completed').eventId }));
+    s.cli('XADD', key, '*', 'envelope', JSON.stringify({ ...(good[0] as object), eventType: 'fixture.never_defined', eventId: event('payment.completed').eventId }));
     s.cli('XADD', key, '*', 'note', 'no envelope here');
     await publishEvent(client, good[2]!);
     const handled: string[] = [];

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createEnvelope,
+  EVENT_TYPES,
   isEventType,
   validateEnvelope,
   type EventEnvelope,
@@ -13,8 +14,9 @@ import {
 } from '../src/index.ts';
 
 describe('types', () => {
-  it('EventType is the union of the contract literals', () => {
-    expectTypeOf<EventType>().toEqualTypeOf<'kyc.verified' | 'listing.approved' | 'payment.completed'>();
+  it('EventType is the union of the contract literals (EVENT_TYPES), not any string', () => {
+    expectTypeOf<EventType>().toEqualTypeOf<(typeof EVENT_TYPES)[number]>();
+    expectTypeOf<string>().not.toExtend<EventType>();
   });
 
   it('createEnvelope returns the event model of its type', () => {
@@ -30,7 +32,7 @@ describe('types', () => {
     // @ts-expect-error the payload of kyc.verified is not a payment payload
     createEnvelope('payment.completed', {} as EventPayloadMap['kyc.verified'], { producer: 'api' });
     // @ts-expect-error not an event type of the contract
-    createEnvelope('order.shipped', {}, { producer: 'api' });
+    createEnvelope('fixture.never_defined', {}, { producer: 'api' });
     // @ts-expect-error producer is required
     createEnvelope('payment.completed', {} as PaymentCompletedPayload, {});
   });
@@ -40,23 +42,21 @@ describe('types', () => {
     expectTypeOf<KnownEvent>().toExtend<EventEnvelope>();
   });
 
-  it('a switch on eventType narrows payload', () => {
+  it('a test of eventType narrows payload; every type\'s event has its own eventType', () => {
     const handle = (event: KnownEvent): string | number => {
-      switch (event.eventType) {
-        case 'payment.completed':
-          expectTypeOf(event.payload).toEqualTypeOf<PaymentCompletedPayload>();
-          return event.payload.amount;
-        case 'kyc.verified':
-          expectTypeOf(event.payload.level).toEqualTypeOf<'basic' | 'standard' | 'enhanced'>();
-          return event.payload.level;
-        case 'listing.approved':
-          return event.payload.moderator.kind;
-        default:
-          expectTypeOf(event).toEqualTypeOf<never>();
-          return event;
+      if (event.eventType === 'payment.completed') {
+        expectTypeOf(event.payload).toEqualTypeOf<PaymentCompletedPayload>();
+        return event.payload.amount;
       }
+      if (event.eventType === 'kyc.verified') {
+        expectTypeOf(event.payload.level).toEqualTypeOf<'basic' | 'standard' | 'enhanced'>();
+        return event.payload.level;
+      }
+      expectTypeOf(event.eventType).toEqualTypeOf<Exclude<EventType, 'payment.completed' | 'kyc.verified'>>();
+      return event.eventType;
     };
     expectTypeOf(handle).returns.toEqualTypeOf<string | number>();
+    expectTypeOf<EventOf<EventType>['eventType']>().toEqualTypeOf<EventType>();
   });
 
   it('validateEnvelope narrows on ok and known', () => {

@@ -72,7 +72,7 @@ def test_raises_a_value_error_with_every_problem() -> None:
 
 def test_refuses_an_unknown_event_type() -> None:
     with pytest.raises(EventValidationError, match="not in the contract"):
-        create_envelope("order.shipped", {}, producer="api")  # type: ignore[arg-type]
+        create_envelope("fixture.never_defined", {}, producer="api")  # type: ignore[arg-type]
 
 
 def test_messages_match_the_typescript_ones() -> None:

@@ -310,7 +310,7 @@ def test_failures_are_logged_by_default_and_the_error_list_is_bounded(
 
 def test_unknown_event_types_and_bad_options_are_refused(server: redis.Redis) -> None:
     with pytest.raises(TypeError, match="not in the contract"):
-        consume_events(server, group="g", consumer="c", event_types=["order.shipped"], handler=print)  # type: ignore[list-item]
+        consume_events(server, group="g", consumer="c", event_types=["fixture.never_defined"], handler=print)  # type: ignore[list-item]
     with pytest.raises(ValueError, match="concurrency must be a positive integer"):
         consume_events(server, group="g", consumer="c", event_types=["kyc.verified"], handler=print, concurrency=0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, assert_type
 
-from goodgo_contracts_events import KnownEvent, create_envelope, safe_parse_envelope, validate_envelope
+from goodgo_contracts_events import EventType, KnownEvent, create_envelope, safe_parse_envelope, validate_envelope
 from goodgo_contracts_events.models import KycLevel, PaymentCompletedPayload
 
 
@@ -16,8 +16,12 @@ def amount_or_level(event: KnownEvent) -> int | str:
     if event["eventType"] == "kyc.verified":
         assert_type(event["payload"]["level"], KycLevel)
         return event["payload"]["level"]
-    assert_type(event["eventType"], Literal["listing.approved"])
-    return event["payload"]["moderator"]["kind"]
+    if event["eventType"] == "listing.approved":
+        assert_type(event["eventType"], Literal["listing.approved"])
+        return event["payload"]["moderator"]["kind"]
+    # The other types of the contract, whatever they are: each is an EventType.
+    other: EventType = event["eventType"]
+    return other
 
 
 def amount_of(raw: bytes) -> int | None:

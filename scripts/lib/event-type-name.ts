@@ -1,4 +1,14 @@
 /**
+ * The one well-formed event type that no contract may define: the tests (TypeScript, Python and
+ * the shared vectors) use it as "a type this contract does not know", so adding any real type
+ * never turns an unknown-type fixture into a known one.
+ *
+ * @example
+ * validateEnvelope({ ...event, eventType: UNKNOWN_EVENT_TYPE_FIXTURE }).known; // false
+ */
+export const UNKNOWN_EVENT_TYPE_FIXTURE = 'fixture.never_defined';
+
+/**
  * The naming rule of event types, `<aggregate>.<past-tense-verb>`, as one function that says
  * which part of the rule a name breaks (or `undefined` when it keeps it). Shared by `check` and
  * `new-event`, so both refuse the same names with the same words.
@@ -8,6 +18,7 @@
  * eventTypeNameProblem('order.shipped'); // undefined
  */
 export function eventTypeNameProblem(name: string): string | undefined {
+  if (name === UNKNOWN_EVENT_TYPE_FIXTURE) return `"${name}" is reserved for the tests: it is the event type no contract defines`;
   if (!name.includes('.')) return `"${name}" has one segment; an event type is <aggregate>.<past-tense-verb>, e.g. ${name || 'order'}.shipped`;
   const segments = name.split('.');
   if (segments.length !== 2) return `"${name}" has ${segments.length} segments; an event type has exactly two: <aggregate>.<past-tense-verb>`;

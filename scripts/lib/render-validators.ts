@@ -62,7 +62,7 @@ export function compileValidators(contract: Contract): CompiledValidators {
     try {
       fn = ajv.getSchema(fullId);
     } catch (e) {
-      throw new ContractErrors([new ContractError({ file: fileOfId(contract, id), pointer: '', message: `ajv cannot compile it: ${(e as Error).message}`, fix: 'fix the schema (a $ref that does not resolve, or a keyword strict mode rejects)' })]);
+      throw new ContractErrors([compileError(fileOfId(contract, id), (e as Error).message)]);
     }
     if (!fn) throw new Error(`internal: no schema with $id ${fullId}`);
     validate.set(`${mode}:${name}`, fn);
@@ -228,6 +228,19 @@ const UCS2LENGTH = `function ucs2length(str) {
   }
   return length;
 }`;
+
+/** ajv's compile error as a contract error, with the fix for the mistakes people make most. */
+function compileError(file: string, message: string): ContractError {
+  const format = /unknown format "([^"]+)" ignored in schema at path "#?([^"]*)"/.exec(message);
+  if (format) {
+    // Formats are annotations that runtimes check differently (or not at all): the contract uses patterns.
+    const fix = format[1] === 'date-time'
+      ? 'use the shared timestamp instead: {"$ref": "../common.schema.json#/definitions/UtcTimestamp"} (RFC 3339 UTC, checked alike in every runtime)'
+      : 'describe the value with a pattern (see the portable subset in CONTRIBUTING.md), not a format';
+    return new ContractError({ file, pointer: format[2] ?? '', message: `format "${format[1]}" is not checked alike by every runtime`, fix });
+  }
+  return new ContractError({ file, pointer: '', message: `ajv cannot compile it: ${message}`, fix: 'fix the schema (a $ref that does not resolve, or a keyword strict mode rejects)' });
+}
 
 function fileOfId(contract: Contract, id: string): string {
   return contract.schemas.find((s) => s.schema['$id'] === id)?.file ?? 'schemas/';

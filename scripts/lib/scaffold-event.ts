@@ -2,7 +2,7 @@ import { fillKey } from './load-binding.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { Document, isMap, isScalar, parseDocument, visit, type Document as YamlDocument, type Node as YamlNode } from 'yaml';
 import { uuidv7 } from '../../src/uuid-v7.js';
 import { ContractError, ContractErrors } from './contract-error.js';
 import { eventTypeNameProblem } from './event-type-name.js';
@@ -32,7 +32,8 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
   if (problem) refuse(problem, 'choose a name <aggregate>.<past-tense-verb>, lowercase snake_case, e.g. order.shipped');
 
   const file = path.join(root, 'asyncapi.yaml');
-  const doc = parseDocument(await readFile(file, 'utf8'));
+  const source = await readFile(file, 'utf8');
+  const doc = parseDocument(source);
   const reserved = (doc.get('x-reserved-event-types') as { toJSON(): unknown } | undefined)?.toJSON();
   if (Array.isArray(reserved) && reserved.some((r) => typeof r === 'object' && r !== null && (r as { name?: unknown }).name === eventType)) {
     refuse(`"${eventType}" is reserved: a retired name is never reused`, 'choose a new name, e.g. with a _v2 suffix');
@@ -72,7 +73,7 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
   };
   const streamKey = `events:${eventType}`;
   const readable = eventType.replace(/[._]/g, ' ');
-  doc.setIn(['channels', eventType], doc.createNode({
+  const channel = ({
     address: streamKey,
     'x-dead-letter-stream': fillKey(String(doc.getIn(['servers', 'redis', 'x-redis-streams', 'deadLetterStream']) ?? '{<stream>}:dead-letter'), { stream: streamKey }),
     title: `${eventType} stream`,
@@ -80,16 +81,16 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
     description: `Redis stream \`${streamKey}\`.`,
     servers: [{ $ref: '#/servers/redis' }],
     messages: { [eventType]: { $ref: `#/components/messages/${eventType}` } },
-  }));
-  doc.setIn(['operations', eventType], doc.createNode({
+  });
+  const operation = ({
     action: 'send',
     title: `Publish ${eventType}`,
     summary: 'TODO: which service publishes it, and when.',
     channel: { $ref: `#/channels/${eventType}` },
     messages: [{ $ref: `#/channels/${eventType}/messages/${eventType}` }],
-  }));
+  });
   const today = (options.today ?? new Date()).toISOString().slice(0, 10);
-  doc.setIn(['components', 'messages', eventType], doc.createNode({
+  const message = ({
     name: eventType,
     'x-lifecycle': { state: 'draft' },
     title: readable.charAt(0).toUpperCase() + readable.slice(1),
@@ -110,7 +111,7 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
         payload: {},
       },
     }],
-  }));
+  });
 
   const written = [
     `schemas/payloads/${eventType}.schema.json`,
@@ -118,7 +119,37 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
   ];
   await writeFile(path.join(root, written[0]!), `${JSON.stringify(payloadSchema, null, 2)}\n`);
   await writeFile(path.join(root, written[1]!), `${JSON.stringify(eventSchema, null, 2)}\n`);
-  await writeFile(file, doc.toString({ lineWidth: 0 }));
+  // Inserted as text, in sorted place: the rest of the file (comments, folded blocks, quoting)
+  // stays byte for byte as its authors wrote it.
+  let text = source;
+  const inserts = [
+    insertion(source, doc, ['channels'], eventType, channel),
+    insertion(source, doc, ['operations'], eventType, operation),
+    insertion(source, doc, ['components', 'messages'], eventType, message),
+  ].sort((a, b) => b.at - a.at);
+  for (const { at, snippet } of inserts) text = text.slice(0, at) + snippet + text.slice(at);
+  await writeFile(file, text);
   await writeGenerated(root);
   return [...written, 'asyncapi.yaml'];
+}
+
+/**
+ * Where `key: value` goes in the map at `at` (before the first key that sorts after it, else
+ * after the map's last entry) and its text, indented as the map's entries are. Strings that a
+ * YAML 1.1 reader (PyYAML) would take for a date or time are single-quoted.
+ */
+function insertion(source: string, doc: YamlDocument, at: readonly string[], key: string, value: unknown): { at: number; snippet: string } {
+  const map = doc.getIn(at, true);
+  if (!isMap(map) || map.items.length === 0 || !map.range) throw new Error(`internal: asyncapi.yaml has no ${at.join('.')} map`);
+  const lineStart = (offset: number): number => source.lastIndexOf('\n', offset - 1) + 1;
+  const firstKey = (map.items[0]!.key as YamlNode).range![0];
+  const indent = firstKey - lineStart(firstKey);
+  const next = map.items.find((item) => isScalar(item.key) && String(item.key.value) > key);
+  const offset = next ? lineStart((next.key as YamlNode).range![0]) : lineStart(map.range[2]) === map.range[2] ? map.range[2] : source.indexOf('\n', map.range[1] - 1) + 1;
+  const snippet = new Document({ [key]: value });
+  visit(snippet, { Scalar: (_, node) => {
+    if (typeof node.value === 'string' && /^\d{4}-\d{2}-\d{2}([Tt ]|$)/.test(node.value)) node.type = 'QUOTE_SINGLE';
+  } });
+  const text = snippet.toString({ lineWidth: 0, singleQuote: true }).trimEnd().split('\n').map((l) => ' '.repeat(indent) + l).join('\n');
+  return { at: offset, snippet: `${text}\n` };
 }
