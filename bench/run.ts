@@ -1,5 +1,5 @@
 // npm run bench: measures the performance targets side by side in one process and prints a
-// Markdown table of ratios; `npm run bench -- --write` also records it in README.md with the date.
+// Markdown table of ratios; `npm run bench -- --write` also records it in CONTRIBUTING.md with the date.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -220,16 +220,16 @@ const table = [
 console.log(table);
 
 if (write) {
-  const readme = path.join(ROOT, 'README.md');
+  const readme = path.join(ROOT, 'CONTRIBUTING.md');
   const text = readFileSync(readme, 'utf8');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
   if (!text.includes(start) || !text.includes(end)) {
-    console.error(`error: README.md has no ${start} ... ${end} markers\n  fix: put them where the table belongs`);
+    console.error(`error: CONTRIBUTING.md has no ${start} ... ${end} markers\n  fix: put them where the table belongs`);
     process.exit(1);
   }
   writeFileSync(readme, text.slice(0, text.indexOf(start) + start.length) + '\n' + table + '\n' + text.slice(text.indexOf(end)));
-  console.log('\nwrote the table into README.md');
+  console.log('\nwrote the table into CONTRIBUTING.md');
 }
 process.exitCode = rows.every((r) => r.met) ? 0 : 1;
 

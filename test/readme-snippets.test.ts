@@ -121,3 +121,14 @@ describe('README snippets, as written', () => {
     expect(run.stdout.trim().split('\n')[0]).toBe('1250000');
   }, 60_000);
 });
+
+describe('CONTRIBUTING.md', () => {
+  it('gives the same two commands as the README block CI runs', () => {
+    const block = (file: string, after: string): string => {
+      const text = readFileSync(path.join(ROOT, file), 'utf8');
+      const start = text.indexOf('```sh\n', text.indexOf(after));
+      return text.slice(start, text.indexOf('```\n', start + 6));
+    };
+    expect(block('CONTRIBUTING.md', '## The two commands')).toBe(block('README.md', '<!-- ci:commands:start -->'));
+  });
+});
