@@ -3,10 +3,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventTypeNameProblem, isPastTense, UNKNOWN_EVENT_TYPE_FIXTURE } from '../scripts/lib/event-type-name.ts';
+import { eventTypeNameProblem, isPastTense, pascalName, UNKNOWN_EVENT_TYPE_FIXTURE } from '../scripts/lib/event-type-name.ts';
 import { freshEventType } from './support/fresh-event-type.ts';
 import { lintContract } from '../scripts/lib/lint-contract.ts';
 import { loadContract } from '../scripts/lib/load-contract.ts';
+import { renderEventTypes } from '../scripts/lib/render-event-types.ts';
 import { ROOT } from './support/contract-examples.ts';
 import { CONTRACT_FILES } from '../scripts/lib/contract-files.ts';
 
@@ -77,7 +78,10 @@ describe('npm run check', () => {
       t.replace("x-lifecycle:\n        state: dual-publish\n        dualPublishSince: '2026-11-27'\n      title: Payment completed", `x-lifecycle:\n        state: enforced\n        dualPublishSince: '${since}'\n        enforcedSince: '${enforced}'\n      title: Payment completed`);
     const early = await lint(fixture({ 'asyncapi.yaml': enforce('2026-11-20', '2026-11-27') }));
     expect(early.join('\n')).toContain('asyncapi.yaml#/components/messages/payment.completed/x-lifecycle/state: enforced after 7 day(s) of dual-publishing; consumers may hard-fail only after 14');
-    expect(await lint(fixture({ 'asyncapi.yaml': enforce('2026-11-01', '2026-11-20') }))).toEqual([]);
+    const later = fixture({ 'asyncapi.yaml': enforce('2026-11-01', '2026-11-20') });
+    // The lifecycle is in generated/event-types.ts (EVENT_LIFECYCLE): regenerate it, as the author would.
+    writeFileSync(path.join(later, 'generated/event-types.ts'), renderEventTypes(await loadContract(later)));
+    expect(await lint(later)).toEqual([]);
   });
 
   it('wants a deprecated type to name an existing replacement', async () => {
@@ -93,6 +97,12 @@ describe('npm run check', () => {
   it('notices generated code that is out of date', async () => {
     const dir = fixture({ 'generated/event-types.ts': (t) => t.replace("'kyc.verified', ", '') });
     expect(await lint(dir)).toContain('generated/event-types.ts#: no literal for "kyc.verified"');
+  });
+
+  it('notices a schema edited without npm run generate: its validators are stale', async () => {
+    const dir = fixture({ 'schemas/payloads/kyc.verified.schema.json': editJson((s) => { s['required'] = s['required'].filter((r: string) => r !== 'provider'); }) });
+    const problems = await lintContract(await loadContract(dir), { today: new Date('2026-11-27T12:00:00Z') });
+    expect(problems.map((p) => p.message)).toEqual(['generated/payload-validators/kyc.verified.cjs#: stale: generated from another contract']);
   });
 
   it('prints one line per problem with file, pointer, what and fix, and exits 1', () => {
@@ -129,8 +139,7 @@ describe('npm run new-event', () => {
     const made = run(NEW, name, '--root', dir, '--producer', 'orders-service');
     expect(made.status, made.stderr).toBe(0);
     expect(readFileSync(path.join(dir, 'generated/event-types.ts'), 'utf8')).toContain(`'${name}'`);
-    const model = name.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
-    expect(readFileSync(path.join(dir, 'generated/models.ts'), 'utf8')).toMatch(new RegExp(`^export interface ${model}Event\\b`, 'm'));
+    expect(readFileSync(path.join(dir, 'generated/models.ts'), 'utf8')).toMatch(new RegExp(`^export interface ${pascalName(name)}Event\\b`, 'm'));
     const cli = run(CHECK, '--root', dir);
     expect(cli.status).toBe(1);
     const problems = cli.stderr.trim().split('\n').filter((l) => l.startsWith('error: '));

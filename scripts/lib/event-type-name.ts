@@ -9,6 +9,16 @@
 export const UNKNOWN_EVENT_TYPE_FIXTURE = 'fixture.never_defined';
 
 /**
+ * The PascalCase stem of an event type's schema titles and models: `order.shipped` ->
+ * `OrderShipped` (then `OrderShippedPayload`, `OrderShippedEvent`).
+ *
+ * @example
+ * pascalName('user.signed_up'); // 'UserSignedUp'
+ */
+export const pascalName = (eventType: string): string =>
+  eventType.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+
+/**
  * The naming rule of event types, `<aggregate>.<past-tense-verb>`, as one function that says
  * which part of the rule a name breaks (or `undefined` when it keeps it). Shared by `check` and
  * `new-event`, so both refuse the same names with the same words.

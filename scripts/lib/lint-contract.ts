@@ -7,6 +7,8 @@ import { eventTypeNameProblem } from './event-type-name.js';
 import { jsonPointer } from './json-pointer.js';
 import type { Contract, JsonObject } from './load-contract.js';
 import { compileValidators } from './render-validators.js';
+import { renderEventTypes } from './render-event-types.js';
+import { renderRedisProtocol } from './render-redis-protocol.js';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const DAY = 86_400_000;
@@ -142,8 +144,9 @@ export async function lintContract(contract: Contract, options: { today: Date })
   scan(raw, []);
 
   // Examples validate in producer mode (compileValidators checks them, naming each failure).
+  let validators: ReadonlyMap<string, string> = new Map();
   try {
-    compileValidators(contract);
+    validators = compileValidators(contract).files;
   } catch (e) {
     if (!(e instanceof ContractErrors)) throw e;
     problems.push(...e.problems);
@@ -160,5 +163,14 @@ export async function lintContract(contract: Contract, options: { today: Date })
     }
   }
   for (const literal of literals) if (!known.has(literal)) add('generated/event-types.ts', '', `literal "${literal}" has no event type in the contract`, 'run npm run generate');
+  // Every generated file that is cheap to render here (the validators were compiled above) must be
+  // byte for byte what generate writes: an edited schema not regenerated shows here. The slow ones
+  // (Modelina, the Python tools) are compared by `npm run generate:check`, which CI runs.
+  const cheap = new Map([...validators, ['generated/event-types.ts', renderEventTypes(contract)], ['generated/redis-protocol.ts', renderRedisProtocol(contract)]]);
+  for (const [file, content] of cheap) {
+    if (problems.some((p) => p.file === file)) continue;
+    const current = await generated(file);
+    if (current !== content) add(file, '', current === '' ? 'missing' : 'stale: generated from another contract', 'run npm run generate and commit the result');
+  }
   return problems;
 }

@@ -2,17 +2,14 @@ import { fillKey } from './load-binding.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Document, isMap, isScalar, parseDocument, visit, type Document as YamlDocument, type Node as YamlNode } from 'yaml';
+import { Document, isMap, isScalar, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import { uuidv7 } from '../../src/uuid-v7.js';
 import { ContractError, ContractErrors } from './contract-error.js';
-import { eventTypeNameProblem } from './event-type-name.js';
+import { eventTypeNameProblem, pascalName } from './event-type-name.js';
 import { writeGenerated } from './write-generated.js';
 
 const ID_BASE = 'https://schemas.goodgo.dev/contracts-events/';
 
-/** `order.shipped` -> `OrderShipped`. */
-const pascal = (eventType: string): string =>
-  eventType.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 
 /**
  * Adds a new event type to the contract at `root`: its payload schema (a stub whose description
@@ -42,7 +39,7 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
     refuse(`"${eventType}" already exists`, 'edit the existing event type, or choose another name');
   }
 
-  const name = pascal(eventType);
+  const name = pascalName(eventType);
   const payloadSchema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `${ID_BASE}payloads/${eventType}.schema.json`,
@@ -138,14 +135,17 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
  * after the map's last entry) and its text, indented as the map's entries are. Strings that a
  * YAML 1.1 reader (PyYAML) would take for a date or time are single-quoted.
  */
-function insertion(source: string, doc: YamlDocument, at: readonly string[], key: string, value: unknown): { at: number; snippet: string } {
+function insertion(source: string, doc: Document, at: readonly string[], key: string, value: unknown): { at: number; snippet: string } {
   const map = doc.getIn(at, true);
-  if (!isMap(map) || map.items.length === 0 || !map.range) throw new Error(`internal: asyncapi.yaml has no ${at.join('.')} map`);
+  if (!isMap(map) || map.items.length === 0 || !map.range) {
+    throw new ContractErrors([new ContractError({ file: 'asyncapi.yaml', pointer: `/${at.join('/')}`, message: 'is not a map with at least one entry', fix: 'restore the section: new-event adds its entry beside the existing ones' })]);
+  }
   const lineStart = (offset: number): number => source.lastIndexOf('\n', offset - 1) + 1;
+  const nextLine = (offset: number): number => (offset === lineStart(offset) ? offset : source.indexOf('\n', offset) + 1);
   const firstKey = (map.items[0]!.key as YamlNode).range![0];
   const indent = firstKey - lineStart(firstKey);
   const next = map.items.find((item) => isScalar(item.key) && String(item.key.value) > key);
-  const offset = next ? lineStart((next.key as YamlNode).range![0]) : lineStart(map.range[2]) === map.range[2] ? map.range[2] : source.indexOf('\n', map.range[1] - 1) + 1;
+  const offset = next ? lineStart((next.key as YamlNode).range![0]) : nextLine(map.range[1]);
   const snippet = new Document({ [key]: value });
   visit(snippet, { Scalar: (_, node) => {
     if (typeof node.value === 'string' && /^\d{4}-\d{2}-\d{2}([Tt ]|$)/.test(node.value)) node.type = 'QUOTE_SINGLE';

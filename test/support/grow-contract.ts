@@ -5,9 +5,8 @@ import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } f
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { pascalName } from '../../scripts/lib/event-type-name.ts';
 
-/** `payment.completed` -> `PaymentCompleted`, as the schemas' titles are spelled. */
-const pascal = (eventType: string): string => eventType.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 
 /**
  * Copies the repository at `repo` (tracked and untracked-but-not-ignored files, as they are in the
@@ -50,13 +49,13 @@ export function growContract(root: string, n: number): void {
     const [aggregate, verb] = source.split('.') as [string, string];
     const clone = `${aggregate}_${i}.${verb}`;
     const rename = (value: unknown): unknown =>
-      JSON.parse(JSON.stringify(value).replaceAll(source, clone).replaceAll(pascal(source), pascal(clone)));
+      JSON.parse(JSON.stringify(value).replaceAll(source, clone).replaceAll(pascalName(source), pascalName(clone)));
     doc.setIn(['channels', clone], doc.createNode(rename(section('channels')[source])));
     doc.setIn(['operations', clone], doc.createNode(rename(section('operations')[source])));
     doc.setIn(['components', 'messages', clone], doc.createNode(rename(section('components/messages')[source])));
     for (const kind of ['events', 'payloads']) {
       const text = readFileSync(path.join(root, 'schemas', kind, `${source}.schema.json`), 'utf8');
-      writeFileSync(path.join(root, 'schemas', kind, `${clone}.schema.json`), text.replaceAll(source, clone).replaceAll(pascal(source), pascal(clone)));
+      writeFileSync(path.join(root, 'schemas', kind, `${clone}.schema.json`), text.replaceAll(source, clone).replaceAll(pascalName(source), pascalName(clone)));
     }
   }
   writeFileSync(file, doc.toString({ lineWidth: 0 }));
