@@ -1,13 +1,14 @@
-// npm run docs: renders the contract to docs/index.html (AsyncAPI's React component, one
-// self-contained page) and docs/events.md (plain Markdown). A broken contract (invalid document,
+// npm run docs: renders the contract to docs/index.html (a light first page: the binding and an
+// index of every event type), docs/events/<eventType>.html (one page per type) and docs/events.md
+// (plain Markdown, the same text). A broken contract (invalid document,
 // broken $ref, an example that fails its schema) exits 1 naming the file and pointer, and writes
 // nothing.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadContract } from './lib/load-contract.js';
 import { compileValidators } from './lib/render-validators.js';
-import { renderDocsHtml } from './lib/render-docs-html.js';
+import { renderDocsSite } from './lib/render-docs-site.js';
 import { renderDocsMarkdown } from './lib/render-docs-markdown.js';
 import { runScript } from './lib/run-script.js';
 
@@ -19,14 +20,15 @@ await runScript(async () => {
   const started = performance.now();
   const contract = await loadContract(root);
   compileValidators(contract); // throws, naming the pointer, if a message example fails its schema
-  const files = new Map([
-    ['docs/index.html', await renderDocsHtml(contract)],
-    ['docs/events.md', renderDocsMarkdown(contract)],
-  ]);
-  await mkdir(path.join(root, 'docs'), { recursive: true });
+  const files = new Map([...renderDocsSite(contract), ['docs/events.md', renderDocsMarkdown(contract)]]);
+  await mkdir(path.join(root, 'docs', 'events'), { recursive: true });
   for (const [file, content] of files) await writeFile(path.join(root, `${file}.tmp`), content);
   for (const file of files.keys()) await rename(path.join(root, `${file}.tmp`), path.join(root, file));
-  const size = (files.get('docs/index.html')!.length / 1e6).toFixed(1);
-  console.log(`wrote docs/index.html (${size} MB) and docs/events.md in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  // Pages of types the contract no longer has.
+  for (const name of await readdir(path.join(root, 'docs', 'events'))) {
+    if (!files.has(`docs/events/${name}`)) await rm(path.join(root, 'docs', 'events', name));
+  }
+  const size = (files.get('docs/index.html')!.length / 1e3).toFixed(0);
+  console.log(`wrote docs/index.html (${size} KB), ${files.size - 2} event type pages in docs/events/ and docs/events.md in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return 0;
 });

@@ -1,20 +1,20 @@
-// The rendered docs, opened from file:// in a real browser (Debian's chromium, driven by
+// The rendered docs (the index page and one page per event type), opened from file:// in a real browser (Debian's chromium, driven by
 // playwright-core; never a downloaded browser), with no network: everything must be in the page.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContract } from '../scripts/lib/load-contract.ts';
-import { renderDocsHtml } from '../scripts/lib/render-docs-html.ts';
+import { renderDocsSite } from '../scripts/lib/render-docs-site.ts';
 import { ROOT } from './support/contract-examples.ts';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const OUTPUT = path.join(ROOT, 'test-output');
 const contract = await loadContract(ROOT);
 const work = mkdtempSync(path.join(tmpdir(), 'docs-'));
-const page_ = path.join(work, 'index.html');
+const page_ = path.join(work, 'docs', 'index.html');
 
 let browser: Browser;
 let page: Page;
@@ -26,7 +26,10 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; npm run setup does it as root), or set CHROMIUM_PATH`);
   }
-  writeFileSync(page_, await renderDocsHtml(contract));
+  for (const [file, html] of renderDocsSite(contract)) {
+    mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
+    writeFileSync(path.join(work, file), html);
+  }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -45,8 +48,6 @@ beforeAll(async () => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   await page.goto(pathToFileURL(page_).href, { waitUntil: 'load' });
-  // Hydration is done when the component's own buttons respond; wait for them.
-  await page.getByRole('button', { name: 'Expand all' }).first().waitFor({ state: 'visible', timeout: 15_000 });
 });
 
 afterAll(async () => {
@@ -54,50 +55,56 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** A field of the type's payload the page must show: its first required property, from the schema. */
+const fieldOf = (eventType: string): { name: string; description: string } => {
+  const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'payloads', `${eventType}.schema.json`), 'utf8')) as { required: string[]; properties: Record<string, { description: string }> };
+  const name = schema.required[0]!;
+  return { name, description: schema.properties[name]!.description };
+};
+const visibleTypes = async (): Promise<string[]> => page.locator('#types tbody tr:not([hidden]) td:first-child').allInnerTexts();
+
 describe('docs/index.html in Chromium, from file://, offline', () => {
-  it('shows the title, version and the redis server', async () => {
-    await expect(page.title()).resolves.toBe('GoodGo events 0.1.0');
-    // The sidebar (hidden at this width) repeats the title; the visible one uses a non-breaking space.
-    expect(await page.getByText(/^GoodGo events\s+0\.1\.0$/).filter({ visible: true }).count()).toBe(1);
-    expect(await page.locator('#root').innerText()).toMatch(/redis/i);
-  });
-
-  it('shows every event type and its stream address', async () => {
-    const text = await page.locator('#root').innerText();
-    for (const t of contract.eventTypes) {
-      expect(text, t.eventType).toContain(t.eventType);
-      expect(text, t.streamKey).toContain(t.streamKey);
-      expect(await page.getByText(t.streamKey, { exact: true }).first().isVisible(), t.streamKey).toBe(true);
-    }
-  });
-
-  it('shows a payload field of each event type once the payload trees are expanded', async () => {
-    // "Expand all" opens a tree; opened trees show nested trees with buttons of their own. Three
-    // passes over the visible buttons open every level the contract has (objects nest two deep).
-    const buttons = page.getByRole('button', { name: 'Expand all', exact: true }).filter({ visible: true });
-    expect(await buttons.count()).toBeGreaterThan(0);
-    for (let pass = 0; pass < 3; pass++) {
-      for (const button of await buttons.all()) await button.click({ force: true, timeout: 2_000 }).catch(() => undefined);
-    }
-    for (const field of ['paymentId', 'listingId', 'verificationId', 'gatewayReference', 'moderator']) {
-      expect(await page.getByText(field, { exact: true }).first().isVisible(), field).toBe(true);
-    }
-    // Descriptions and constraints are part of the tree too.
-    const text = await page.locator('#root').innerText();
-    expect(text).toContain('The payment\'s id in the payments service.');
-  });
-
-  it('shows each event type\'s lifecycle state, its dead-letter stream, and the stream binding', async () => {
-    const text = await page.locator('#root').innerText();
-    for (const t of contract.eventTypes) {
-      expect(text).toContain(`lifecycle: ${t.lifecycle.state}`);
-      expect(text).toContain(t.deadLetterKey);
-    }
+  it('shows the title, version and the redis stream binding, with <stream> and code spans as written', async () => {
+    const info = contract.document.info();
+    await expect(page.title()).resolves.toBe(`${info.title()} ${info.version()}`);
+    const text = await page.locator('body').innerText();
     expect(text).toContain('Redis Streams binding');
     expect(text).toMatch(/entry field\W+envelope/);
-    // The binding's data, rendered from the contract: the dead-letter fields and every reason.
+    expect(text).toContain(contract.binding!.deadLetterStream); // '{<stream>}:dead-letter', not '{}:dead-letter'
     expect(text).toContain(contract.binding!.deadLetterFields.group);
     for (const reason of Object.keys(contract.binding!.reasons)) expect(text).toContain(`reason ${reason}`);
+    expect(text).not.toContain('`'); // code spans are rendered, not shown as backticks
+    expect(text).not.toMatch(/<a |<\/a>|<br>/); // the parts' own tags are tags, not text
+  });
+
+  it('lists every event type with its aggregate, lifecycle and stream, each linking to its page', async () => {
+    expect(await visibleTypes()).toEqual(contract.eventTypes.map((t) => t.eventType));
+    for (const t of contract.eventTypes) {
+      const row = page.locator(`#types tbody tr[data-type="${t.eventType}"]`);
+      expect(await row.innerText()).toContain(t.streamKey);
+      expect(await row.getAttribute('data-lifecycle')).toBe(t.lifecycle.state);
+      expect(await row.locator('a').getAttribute('href')).toBe(`events/${t.eventType}.html`);
+    }
+  });
+
+  it('filters the index by name, aggregate and lifecycle', async () => {
+    const [first] = contract.eventTypes;
+    await page.fill('#q', first!.eventType);
+    expect(await visibleTypes()).toEqual([first!.eventType]);
+    expect(await page.locator('#count').innerText()).toBe(`1 of ${contract.eventTypes.length} event types`);
+    await page.fill('#q', 'fixture.never_defined');
+    expect(await visibleTypes()).toEqual([]);
+    await page.fill('#q', '');
+    const aggregate = first!.eventType.split('.')[0]!;
+    await page.selectOption('#aggregate', aggregate);
+    expect(await visibleTypes()).toEqual(contract.eventTypes.filter((t) => t.eventType.split('.')[0] === aggregate).map((t) => t.eventType));
+    await page.selectOption('#aggregate', '');
+    await page.selectOption('#lifecycle', first!.lifecycle.state);
+    expect(await visibleTypes()).toEqual(contract.eventTypes.filter((t) => t.lifecycle.state === first!.lifecycle.state).map((t) => t.eventType));
+    await page.selectOption('#lifecycle', 'deprecated');
+    expect(await visibleTypes()).toEqual(contract.eventTypes.filter((t) => t.lifecycle.state === 'deprecated').map((t) => t.eventType));
+    await page.selectOption('#lifecycle', '');
+    expect(await visibleTypes()).toHaveLength(contract.eventTypes.length);
   });
 
   it('keeps a full-page screenshot for people (test-output/, not committed)', async () => {
@@ -105,6 +112,36 @@ describe('docs/index.html in Chromium, from file://, offline', () => {
     const file = path.join(OUTPUT, 'docs.png');
     await page.screenshot({ path: file, fullPage: true });
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe('docs/events/<eventType>.html, reached from the index', () => {
+  it('shows each type\'s streams, lifecycle, a payload field with its description, and its example', async () => {
+    const anchors = new Set<string>();
+    for (const t of contract.eventTypes) {
+      await page.goto(pathToFileURL(page_).href);
+      await page.click(`#types a[href="events/${t.eventType}.html"]`);
+      await expect(page.title()).resolves.toContain(t.eventType);
+      const text = await page.locator('body').innerText();
+      expect(text).toContain(t.streamKey);
+      expect(text).toContain(t.deadLetterKey);
+      expect(text).toContain(`Lifecycle: ${t.lifecycle.state}`);
+      const field = fieldOf(t.eventType);
+      expect(text).toContain(`payload.${field.name}`);
+      expect(text).toContain(field.description);
+      expect(text).toContain(t.examples[0]!.name);
+      expect(text).not.toContain('`');
+      // Its formats link back to the index, where the formats table is.
+      for (const link of await page.locator('a[href*="#"]').all()) {
+        const href = await link.getAttribute('href');
+        expect(href).toMatch(/^\.\.\/index\.html#/);
+        anchors.add(href!.slice(href!.indexOf('#') + 1));
+      }
+    }
+    // Every format a type page links to has its anchor on the index page.
+    await page.goto(pathToFileURL(page_).href);
+    expect(anchors.size).toBeGreaterThan(0);
+    for (const id of anchors) expect(await page.locator(`[id="${id}"]`).count(), id).toBe(1);
   });
 
   it('raised no page error and no console error', () => {
