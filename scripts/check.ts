@@ -14,7 +14,7 @@ const root = path.resolve(rootArg ?? path.join(path.dirname(fileURLToPath(import
 
 await runScript(async () => {
   const today = todayArg ? new Date(`${todayArg}T00:00:00Z`) : new Date();
-  const contract = await loadContract(root);
+  const contract = await loadContract(root); // with the parser's rules: check is where the document is linted
   const problems = await lintContract(contract, { today });
   if (problems.length > 0) throw new ContractErrors(problems);
   console.log(`check: the contract is clean (${contract.eventTypes.length} event types, ${contract.schemas.length} schemas)`);

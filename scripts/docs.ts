@@ -7,7 +7,7 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadContract } from './lib/load-contract.js';
-import { compileValidators } from './lib/render-validators.js';
+import { checkContractExamples } from './lib/render-validators.js';
 import { renderDocsSite } from './lib/render-docs-site.js';
 import { renderDocsMarkdown } from './lib/render-docs-markdown.js';
 import { runScript } from './lib/run-script.js';
@@ -18,8 +18,8 @@ const root = path.resolve(rootArg ?? path.join(path.dirname(fileURLToPath(import
 
 await runScript(async () => {
   const started = performance.now();
-  const contract = await loadContract(root);
-  compileValidators(contract); // throws, naming the pointer, if a message example fails its schema
+  const contract = await loadContract(root, { lint: false }); // npm run check lints
+  checkContractExamples(contract); // throws, naming the pointer, if a message example fails its schema
   const files = new Map([...renderDocsSite(contract), ['docs/events.md', renderDocsMarkdown(contract)]]);
   await mkdir(path.join(root, 'docs', 'events'), { recursive: true });
   for (const [file, content] of files) await writeFile(path.join(root, `${file}.tmp`), content);

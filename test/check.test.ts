@@ -102,7 +102,7 @@ describe('npm run check', () => {
   it('notices a schema edited without npm run generate: its validators are stale', async () => {
     const dir = fixture({ 'schemas/payloads/kyc.verified.schema.json': editJson((s) => { s['required'] = s['required'].filter((r: string) => r !== 'provider'); }) });
     const problems = await lintContract(await loadContract(dir), { today: new Date('2026-11-27T12:00:00Z') });
-    expect(problems.map((p) => p.message)).toEqual(['generated/payload-validators/kyc.verified.cjs#: stale: generated from another contract']);
+    expect(problems.map((p) => p.message)).toEqual(['generated/payload-validators/kyc.verified.cjs#: stale: generated from another contract (or missing)']);
   });
 
   it('prints one line per problem with file, pointer, what and fix, and exits 1', () => {

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { ContractError, ContractErrors } from './contract-error.js';
 import { eventTypeNameProblem } from './event-type-name.js';
 import { jsonPointer } from './json-pointer.js';
-import type { Contract, JsonObject } from './load-contract.js';
+import type { ContractData, JsonObject } from './load-contract.js';
 import { compileValidators } from './render-validators.js';
 import { renderEventTypes } from './render-event-types.js';
 import { renderRedisProtocol } from './render-redis-protocol.js';
@@ -34,7 +34,7 @@ const UNPORTABLE: readonly [RegExp, string][] = [
  * @example
  * const problems = await lintContract(contract, { today: new Date() });
  */
-export async function lintContract(contract: Contract, options: { today: Date }): Promise<ContractError[]> {
+export async function lintContract(contract: ContractData, options: { today: Date }): Promise<ContractError[]> {
   const problems: ContractError[] = [];
   const add = (file: string, pointer: string, message: string, fix: string): void => {
     problems.push(new ContractError({ file, pointer, message, fix }));
@@ -167,10 +167,13 @@ export async function lintContract(contract: Contract, options: { today: Date })
   // byte for byte what generate writes: an edited schema not regenerated shows here. The slow ones
   // (Modelina, the Python tools) are compared by `npm run generate:check`, which CI runs.
   const cheap = new Map([...validators, ['generated/event-types.ts', renderEventTypes(contract)], ['generated/redis-protocol.ts', renderRedisProtocol(contract)]]);
+  const stale: string[] = [];
   for (const [file, content] of cheap) {
     if (problems.some((p) => p.file === file)) continue;
-    const current = await generated(file);
-    if (current !== content) add(file, '', current === '' ? 'missing' : 'stale: generated from another contract', 'run npm run generate and commit the result');
+    if ((await generated(file)) !== content) stale.push(file);
   }
+  // One line per file while they are few; one line for all when a whole contract was not generated.
+  if (stale.length <= 5) for (const file of stale) add(file, '', 'stale: generated from another contract (or missing)', 'run npm run generate and commit the result');
+  else add('generated/', '', `${stale.length} files are stale or missing (${stale.slice(0, 3).join(', ')}, ...)`, 'run npm run generate and commit the result');
   return problems;
 }

@@ -81,9 +81,13 @@ const EVENT_TYPE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*(?:_[a-z0-9]+)
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The contract without the parsed AsyncAPI document: what can be known from the files alone, fast. */
+export type ContractData = Omit<Contract, 'document'>;
+
 /**
  * Loads asyncapi.yaml and schemas/ from `root`, runs `@asyncapi/parser` on the document and
- * checks that every channel, operation, message and schema agrees on the event type.
+ * checks that every channel, operation, message and schema agrees on the event type. The
+ * parser's problems come first: when it reports any, they are the ones thrown.
  *
  * `strict: false` reads an older contract (compat's base): one from before `x-lifecycle` (every
  * type then counts as enforced) or `x-dead-letter-stream`.
@@ -93,14 +97,44 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
  * const contract = await loadContract(process.cwd());
  * contract.eventTypes.map((t) => t.streamKey); // ['events:kyc.verified', ...]
  */
-export async function loadContract(root: string, options: { strict?: boolean } = {}): Promise<Contract> {
-  const schemas = await readSchemas(root);
-  const problems: ContractError[] = [];
-  const raw = await readRawDocument(root);
+export async function loadContract(root: string, options: { strict?: boolean; lint?: boolean } = {}): Promise<Contract> {
+  // Files that do not read (bad JSON, bad YAML) are reported as such, before the parser's view of them.
+  const files = { root, schemas: await readSchemas(root), raw: await readRawDocument(root) };
+  const [data, document] = await Promise.allSettled([crossCheck(files, options), parseDocument(root, options.lint ?? true)]);
+  if (document.status === 'rejected') throw document.reason;
+  if (data.status === 'rejected') throw data.reason;
+  return { ...data.value, document: document.value };
+}
 
+/**
+ * The parsed document for contract data read before (see {@link readContract}): work that needs
+ * only the files starts first, the parser's run (seconds at hundreds of types) overlaps it.
+ *
+ * @throws {ContractErrors} the parser's problems.
+ * @example
+ * const data = await readContract(root);
+ * const contract = await withDocument(data);
+ */
+export async function withDocument(data: ContractData, options: { lint?: boolean } = {}): Promise<Contract> {
+  return { ...data, document: await parseDocument(data.root, options.lint ?? true) };
+}
+
+/**
+ * Runs `@asyncapi/parser` on asyncapi.yaml at `root`. With `lint`, its core and recommended rules
+ * too (`npm run check`: half the parser's time at 300 types); without, it still resolves every
+ * $ref and reports the broken ones: what the renderers (generate, docs) need.
+ */
+async function parseDocument(root: string, lint: boolean): Promise<AsyncAPIDocumentInterface> {
+  const { document, problems } = await parseWithProblems(root, lint);
+  if (document === undefined || problems.length > 0) throw new ContractErrors(problems.length > 0 ? problems : [unparsable()]);
+  return document;
+}
+
+async function parseWithProblems(root: string, lint: boolean): Promise<{ document: AsyncAPIDocumentInterface | undefined; problems: ContractError[] }> {
   // `source` must be the absolute path: relative $refs resolve against it, not the cwd.
-  const parser = new Parser({ ruleset: { core: true, recommended: true } });
+  const parser = new Parser({ ruleset: { core: lint, recommended: lint } });
   const { document, diagnostics } = await fromFile(parser, path.join(root, DOCUMENT)).parse();
+  const problems: ContractError[] = [];
   for (const d of diagnostics) {
     // Hints and infos (e.g. "3.1.0 exists") are advice; Modelina only supports 3.0.0.
     if (d.severity !== DiagnosticSeverity.Error && d.severity !== DiagnosticSeverity.Warning) continue;
@@ -115,11 +149,26 @@ export async function loadContract(root: string, options: { strict?: boolean } =
       }),
     );
   }
-  if (document === undefined || problems.length > 0) {
-    if (problems.length === 0) problems.push(unparsable());
-    throw new ContractErrors(problems);
-  }
+  return { document, problems };
+}
 
+/**
+ * Reads asyncapi.yaml and schemas/ and cross-checks them (every channel, operation, message and
+ * schema agrees on the event type), without `@asyncapi/parser`. Where the files are broken in a
+ * way the parser reports (a $ref to nothing), it stays silent: {@link loadContract} throws the
+ * parser's words then.
+ *
+ * @throws {ContractErrors} listing every problem.
+ * @example
+ * const data = await readContract(process.cwd());
+ */
+export async function readContract(root: string, options: { strict?: boolean } = {}): Promise<ContractData> {
+  return crossCheck({ root, schemas: await readSchemas(root), raw: await readRawDocument(root) }, options);
+}
+
+/** The cross-checks of {@link readContract}, on files already read. */
+async function crossCheck({ root, schemas, raw }: { root: string; schemas: SchemaFile[]; raw: JsonObject }, options: { strict?: boolean }): Promise<ContractData> {
+  const problems: ContractError[] = [];
   const byId = new Map(schemas.map((s) => [String(s.schema['$id']), s]));
   const byFile = new Map(schemas.map((s) => [s.file, s]));
   const envelope = byFile.get('schemas/envelope.schema.json');
@@ -133,91 +182,19 @@ export async function loadContract(root: string, options: { strict?: boolean } =
   const lenient = options.strict === false && !(isObject(raw['servers']) && isObject(raw['servers']['redis']) && isObject(raw['servers']['redis']['x-redis-streams']) && 'scripts' in raw['servers']['redis']['x-redis-streams']);
   const binding = lenient ? undefined : readBinding(root, raw, problems);
   const limits = lenient ? undefined : readLimits(raw, problems);
-  const deadLetterKeyOf = (stream: string): string => fillKey(binding?.deadLetterStream ?? '<stream>:dead-letter', { stream });
-  const legacyDeadLetterKeyOf = (stream: string): string => fillKey(binding?.legacyDeadLetterStream ?? '<stream>:dead-letter', { stream });
-  const eventTypes: ContractEventType[] = [];
   const channels = isObject(raw['channels']) ? raw['channels'] : {};
   const operations = isObject(raw['operations']) ? raw['operations'] : {};
   const messages = isObject(raw['components']) && isObject(raw['components']['messages']) ? raw['components']['messages'] : {};
-
-  for (const [key, channel] of Object.entries(channels)) {
-    const at = (...segments: (string | number)[]): string => jsonPointer(['channels', key, ...segments]);
-    const problem = (pointer: string, message: string, fix: string): void => {
-      problems.push(new ContractError({ file: DOCUMENT, pointer, message, fix }));
-    };
-    if (!EVENT_TYPE.test(key)) {
-      problem(at(), `channel key "${key}" is not an event type`, 'key each channel by its event type, <aggregate>.<past-tense-verb>');
-      continue;
-    }
-    if (!isObject(channel)) continue; // the parser has already reported it
-    if (channel['address'] !== streamKeyOf(key)) {
-      problem(at('address'), `address is ${JSON.stringify(channel['address'])}, expected "${streamKeyOf(key)}"`, 'set the channel address to events:<eventType>');
-    }
-    if (channel['x-dead-letter-stream'] !== deadLetterKeyOf(streamKeyOf(key)) && (options.strict !== false || channel['x-dead-letter-stream'] !== undefined)) {
-      problem(at('x-dead-letter-stream'), `x-dead-letter-stream is ${JSON.stringify(channel['x-dead-letter-stream'])}, expected "${deadLetterKeyOf(streamKeyOf(key))}"`, 'set it to the x-redis-streams deadLetterStream template filled with the address');
-    }
-    const channelMessages = isObject(channel['messages']) ? Object.keys(channel['messages']) : [];
-    if (channelMessages.length !== 1 || channelMessages[0] !== key) {
-      problem(at('messages'), `channel must carry exactly one message keyed "${key}", found ${JSON.stringify(channelMessages)}`, 'one channel per event type, one message per channel');
-    }
-    const sends = Object.entries(operations).filter(
-      ([, op]) => isObject(op) && op['action'] === 'send' && isObject(op['channel']) && op['channel']['$ref'] === `#/channels/${key}`,
-    );
-    if (sends.length !== 1) {
-      problem(at(), `channel needs exactly one send operation, found ${sends.length}`, `add operations.${key} with action: send and channel: $ref '#/channels/${key}' (Modelina skips channels without one)`);
-    }
-    const message = messages[key];
-    const mAt = (...segments: (string | number)[]): string => jsonPointer(['components', 'messages', key, ...segments]);
-    if (!isObject(message)) {
-      problem(mAt(), `no message for event type "${key}"`, `add components.messages.${key}`);
-      continue;
-    }
-    if (message['name'] !== key) problem(mAt('name'), `name is ${JSON.stringify(message['name'])}, expected "${key}"`, 'name the message after its event type');
-    const payloadRef = isObject(message['payload']) ? message['payload']['$ref'] : undefined;
-    const expectedRef = `./schemas/events/${key}.schema.json`;
-    if (payloadRef !== expectedRef) {
-      problem(mAt('payload'), `payload is ${JSON.stringify(message['payload'])}, expected {$ref: '${expectedRef}'}`, 'point the message payload at its event schema');
-      continue;
-    }
-    const eventFile = byFile.get(`schemas/events/${key}.schema.json`);
-    const payloadFile = byFile.get(`schemas/payloads/${key}.schema.json`);
-    if (!eventFile || !payloadFile) continue; // the parser has already reported the broken $ref
-    const props = isObject(eventFile.schema['properties']) ? eventFile.schema['properties'] : {};
-    const eventTypeProp = props['eventType'];
-    if (!isObject(eventTypeProp) || eventTypeProp['const'] !== key) {
-      problems.push(new ContractError({ file: eventFile.file, pointer: '/properties/eventType/const', message: `must be "${key}"`, fix: 'pin eventType to the event type with const' }));
-    }
-    const payloadProp = props['payload'];
-    const payloadRefInEvent = isObject(payloadProp) ? payloadProp['$ref'] : undefined;
-    if (payloadRefInEvent !== `../payloads/${key}.schema.json`) {
-      problems.push(new ContractError({ file: eventFile.file, pointer: '/properties/payload/$ref', message: `must be "../payloads/${key}.schema.json"`, fix: 'point payload at the payload schema of the same event type' }));
-    }
-    const examples = Array.isArray(message['examples']) ? message['examples'] : [];
-    const rawLifecycle = message['x-lifecycle'];
-    const state = isObject(rawLifecycle) ? rawLifecycle['state'] : undefined;
-    if (!LIFECYCLE_STATES.includes(state as LifecycleState) && (options.strict !== false || rawLifecycle !== undefined)) {
-      problem(mAt('x-lifecycle'), `x-lifecycle.state is ${JSON.stringify(state)}`, `give the message x-lifecycle with state one of ${LIFECYCLE_STATES.join(', ')} (a new type starts as draft or dual-publish)`);
-    }
-    const dateOf = (key: string): string | undefined => (isObject(rawLifecycle) && rawLifecycle[key] !== undefined ? String(rawLifecycle[key]) : undefined);
-    // Contracts from before x-lifecycle (compat's base) had every type enforced.
-    const lifecycle: Lifecycle = Object.fromEntries(
-      Object.entries({ state: state ?? 'enforced', dualPublishSince: dateOf('dualPublishSince'), enforcedSince: dateOf('enforcedSince'), deprecatedSince: dateOf('deprecatedSince'), replacement: dateOf('replacement') }).filter(([, v]) => v !== undefined),
-    ) as unknown as Lifecycle;
-    if (examples.length === 0) problem(mAt('examples'), 'no example', 'add at least one example whose payload is a whole, valid envelope');
-    eventTypes.push({
-      eventType: key,
-      streamKey: streamKeyOf(key),
-      deadLetterKey: lenient && typeof channel['x-dead-letter-stream'] === 'string' ? channel['x-dead-letter-stream'] : deadLetterKeyOf(streamKeyOf(key)),
-      legacyDeadLetterKey: legacyDeadLetterKeyOf(streamKeyOf(key)),
-      eventSchema: { id: String(eventFile.schema['$id']), title: String(eventFile.schema['title']) },
-      payloadSchema: { id: String(payloadFile.schema['$id']), title: String(payloadFile.schema['title']) },
-      examples: examples.map((e: unknown, i: number) => ({
-        name: isObject(e) && typeof e['name'] === 'string' ? e['name'] : `#${i}`,
-        payload: isObject(e) ? e['payload'] : undefined,
-      })),
-      lifecycle,
-    });
+  // The send operation of each channel, by the channel $ref it points at.
+  const sends = new Map<unknown, number>();
+  for (const op of Object.values(operations)) {
+    if (isObject(op) && op['action'] === 'send' && isObject(op['channel'])) sends.set(op['channel']['$ref'], (sends.get(op['channel']['$ref']) ?? 0) + 1);
   }
+  const context: TypeContext = { byFile, messages, sends, binding, strict: options.strict !== false, lenient, problems };
+  const eventTypes = Object.entries(channels).flatMap(([key, channel]) => {
+    const t = eventTypeOf(key, channel, context);
+    return t === undefined ? [] : [t];
+  });
 
   for (const [key] of Object.entries(messages)) {
     if (!(key in channels)) problems.push(new ContractError({ file: DOCUMENT, pointer: jsonPointer(['components', 'messages', key]), message: 'message used by no channel', fix: 'add its channel and send operation, or remove it' }));
@@ -234,7 +211,106 @@ export async function loadContract(root: string, options: { strict?: boolean } =
   const reserved: ReservedEventType[] = Array.isArray(rawReserved)
     ? rawReserved.filter(isObject).map((r) => ({ name: String(r['name']), ...(r['retired'] !== undefined ? { retired: String(r['retired']) } : {}), ...(r['reason'] !== undefined ? { reason: String(r['reason']) } : {}) }))
     : [];
-  return { root, document, schemas, envelopeSchemaId: String(envelope.schema['$id']), eventTypes, reserved, binding, limits };
+  return { root, schemas, envelopeSchemaId: String(envelope.schema['$id']), eventTypes, reserved, binding, limits };
+}
+
+/** What {@link eventTypeOf} checks one channel against. */
+interface TypeContext {
+  readonly byFile: ReadonlyMap<string, SchemaFile>;
+  readonly messages: JsonObject;
+  readonly sends: ReadonlyMap<unknown, number>;
+  readonly binding: RedisBinding | undefined;
+  readonly strict: boolean;
+  readonly lenient: boolean;
+  readonly problems: ContractError[];
+}
+
+/** One channel as an event type, cross-checked with its operation, message and schemas; problems go to `context.problems`. */
+function eventTypeOf(key: string, channel: unknown, context: TypeContext): ContractEventType | undefined {
+  const { byFile, messages, sends, binding, strict, lenient, problems } = context;
+  const at = (...segments: (string | number)[]): string => jsonPointer(['channels', key, ...segments]);
+  const problem = (pointer: string, message: string, fix: string): void => {
+    problems.push(new ContractError({ file: DOCUMENT, pointer, message, fix }));
+  };
+  if (!EVENT_TYPE.test(key)) {
+    problem(at(), `channel key "${key}" is not an event type`, 'key each channel by its event type, <aggregate>.<past-tense-verb>');
+    return undefined;
+  }
+  if (!isObject(channel)) return undefined; // the parser reports it
+  const streamKey = streamKeyOf(key);
+  const deadLetterKey = fillKey(binding?.deadLetterStream ?? '<stream>:dead-letter', { stream: streamKey });
+  if (channel['address'] !== streamKey) {
+    problem(at('address'), `address is ${JSON.stringify(channel['address'])}, expected "${streamKey}"`, 'set the channel address to events:<eventType>');
+  }
+  if (channel['x-dead-letter-stream'] !== deadLetterKey && (strict || channel['x-dead-letter-stream'] !== undefined)) {
+    problem(at('x-dead-letter-stream'), `x-dead-letter-stream is ${JSON.stringify(channel['x-dead-letter-stream'])}, expected "${deadLetterKey}"`, 'set it to the x-redis-streams deadLetterStream template filled with the address');
+  }
+  const channelMessages = isObject(channel['messages']) ? Object.keys(channel['messages']) : [];
+  if (channelMessages.length !== 1 || channelMessages[0] !== key) {
+    problem(at('messages'), `channel must carry exactly one message keyed "${key}", found ${JSON.stringify(channelMessages)}`, 'one channel per event type, one message per channel');
+  }
+  const sendCount = sends.get(`#/channels/${key}`) ?? 0;
+  if (sendCount !== 1) {
+    problem(at(), `channel needs exactly one send operation, found ${sendCount}`, `add operations.${key} with action: send and channel: $ref '#/channels/${key}' (Modelina skips channels without one)`);
+  }
+  const message = messages[key];
+  const mAt = (...segments: (string | number)[]): string => jsonPointer(['components', 'messages', key, ...segments]);
+  if (!isObject(message)) {
+    problem(mAt(), `no message for event type "${key}"`, `add components.messages.${key}`);
+    return undefined;
+  }
+  if (message['name'] !== key) problem(mAt('name'), `name is ${JSON.stringify(message['name'])}, expected "${key}"`, 'name the message after its event type');
+  const payloadRef = isObject(message['payload']) ? message['payload']['$ref'] : undefined;
+  const expectedRef = `./schemas/events/${key}.schema.json`;
+  if (payloadRef !== expectedRef) {
+    problem(mAt('payload'), `payload is ${JSON.stringify(message['payload'])}, expected {$ref: '${expectedRef}'}`, 'point the message payload at its event schema');
+    return undefined;
+  }
+  const eventFile = byFile.get(`schemas/events/${key}.schema.json`);
+  const payloadFile = byFile.get(`schemas/payloads/${key}.schema.json`);
+  if (!eventFile || !payloadFile) return undefined; // the parser reports the broken $ref
+  checkEventSchema(key, eventFile, problems);
+  const examples = Array.isArray(message['examples']) ? message['examples'] : [];
+  if (examples.length === 0) problem(mAt('examples'), 'no example', 'add at least one example whose payload is a whole, valid envelope');
+  return {
+    eventType: key,
+    streamKey,
+    deadLetterKey: lenient && typeof channel['x-dead-letter-stream'] === 'string' ? channel['x-dead-letter-stream'] : deadLetterKey,
+    legacyDeadLetterKey: fillKey(binding?.legacyDeadLetterStream ?? '<stream>:dead-letter', { stream: streamKey }),
+    eventSchema: { id: String(eventFile.schema['$id']), title: String(eventFile.schema['title']) },
+    payloadSchema: { id: String(payloadFile.schema['$id']), title: String(payloadFile.schema['title']) },
+    examples: examples.map((e: unknown, i: number) => ({
+      name: isObject(e) && typeof e['name'] === 'string' ? e['name'] : `#${i}`,
+      payload: isObject(e) ? e['payload'] : undefined,
+    })),
+    lifecycle: lifecycleOf(message['x-lifecycle'], strict, () => mAt('x-lifecycle'), problems),
+  };
+}
+
+/** The event schema pins eventType to its type and points payload at the type's payload schema. */
+function checkEventSchema(key: string, eventFile: SchemaFile, problems: ContractError[]): void {
+  const props = isObject(eventFile.schema['properties']) ? eventFile.schema['properties'] : {};
+  const eventTypeProp = props['eventType'];
+  if (!isObject(eventTypeProp) || eventTypeProp['const'] !== key) {
+    problems.push(new ContractError({ file: eventFile.file, pointer: '/properties/eventType/const', message: `must be "${key}"`, fix: 'pin eventType to the event type with const' }));
+  }
+  const payloadProp = props['payload'];
+  const payloadRefInEvent = isObject(payloadProp) ? payloadProp['$ref'] : undefined;
+  if (payloadRefInEvent !== `../payloads/${key}.schema.json`) {
+    problems.push(new ContractError({ file: eventFile.file, pointer: '/properties/payload/$ref', message: `must be "../payloads/${key}.schema.json"`, fix: 'point payload at the payload schema of the same event type' }));
+  }
+}
+
+/** A message's x-lifecycle as written; contracts from before x-lifecycle (compat's base) had every type enforced. */
+function lifecycleOf(rawLifecycle: unknown, strict: boolean, at: () => string, problems: ContractError[]): Lifecycle {
+  const state = isObject(rawLifecycle) ? rawLifecycle['state'] : undefined;
+  if (!LIFECYCLE_STATES.includes(state as LifecycleState) && (strict || rawLifecycle !== undefined)) {
+    problems.push(new ContractError({ file: DOCUMENT, pointer: at(), message: `x-lifecycle.state is ${JSON.stringify(state)}`, fix: `give the message x-lifecycle with state one of ${LIFECYCLE_STATES.join(', ')} (a new type starts as draft or dual-publish)` }));
+  }
+  const dateOf = (key: string): string | undefined => (isObject(rawLifecycle) && rawLifecycle[key] !== undefined ? String(rawLifecycle[key]) : undefined);
+  return Object.fromEntries(
+    Object.entries({ state: state ?? 'enforced', dualPublishSince: dateOf('dualPublishSince'), enforcedSince: dateOf('enforcedSince'), deprecatedSince: dateOf('deprecatedSince'), replacement: dateOf('replacement') }).filter(([, v]) => v !== undefined),
+  ) as unknown as Lifecycle;
 }
 
 function unparsable(): ContractError {

@@ -1,4 +1,4 @@
-import type { Contract } from './load-contract.js';
+import type { ContractData } from './load-contract.js';
 import { generatedHeader } from './generated-header.js';
 
 /**
@@ -8,7 +8,7 @@ import { generatedHeader } from './generated-header.js';
  * @example
  * const source = renderEventTypes(contract); // 'export const EVENT_TYPES = [...] as const;'
  */
-export function renderEventTypes(contract: Contract): string {
+export function renderEventTypes(contract: ContractData): string {
   const types = contract.eventTypes;
   const q = (s: string): string => JSON.stringify(s).replaceAll('"', "'");
   const imports = types.flatMap((t) => [t.eventSchema.title, t.payloadSchema.title]).sort();

@@ -1,7 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvStandalone from 'ajv/dist/standalone/index.js';
 
-import type { Contract, JsonObject } from './load-contract.js';
+import type { ContractData, JsonObject } from './load-contract.js';
 import { consumerId, idPrefixOf, MODES, toConsumerSchema, withoutAnnotations, type Mode } from './schema-modes.js';
 import { ContractError, ContractErrors } from './contract-error.js';
 import { generatedHeader } from './generated-header.js';
@@ -40,35 +40,10 @@ export interface CompiledValidators {
  * @example
  * const { files } = compileValidators(contract);
  */
-export function compileValidators(contract: Contract): CompiledValidators {
-  const prefix = idPrefixOf(contract);
-  const ajv = newAjv();
-  for (const mode of MODES) {
-    for (const { file, schema: written } of contract.schemas) {
-      const schema = withoutAnnotations(written);
-      try {
-        ajv.addSchema(mode === 'producer' ? schema : toConsumerSchema(schema, prefix));
-      } catch (e) {
-        throw new ContractErrors([new ContractError({ file, pointer: '', message: `ajv rejects the schema: ${(e as Error).message}`, fix: 'write draft-07 that ajv compiles in strict mode' })]);
-      }
-    }
-  }
-
+export function compileValidators(contract: ContractData): CompiledValidators {
+  const ajv = newAjv({ source: true });
   const validate = new Map<string, ValidateFunction>();
-  /** Compiles one schema in one mode; returns its full $id for standaloneCode. */
-  const compile = (mode: Mode, name: string, id: string): string => {
-    const fullId = mode === 'producer' ? id : consumerId(id, prefix);
-    let fn: ValidateFunction | undefined;
-    try {
-      fn = ajv.getSchema(fullId);
-    } catch (e) {
-      throw new ContractErrors([compileError(fileOfId(contract, id), (e as Error).message)]);
-    }
-    if (!fn) throw new Error(`internal: no schema with $id ${fullId}`);
-    validate.set(`${mode}:${name}`, fn);
-    return fullId;
-  };
-
+  const compile = compilerFor(ajv, contract, MODES, validate);
   const envelopeIds = Object.fromEntries(MODES.map((mode) => [mode, compile(mode, 'envelope', contract.envelopeSchemaId)]));
   const files = new Map<string, string>();
   for (const t of contract.eventTypes) {
@@ -110,7 +85,53 @@ export function compileValidators(contract: Contract): CompiledValidators {
   return { files, validate, hints };
 }
 
-function newAjv(): Ajv {
+/**
+ * Checks that every message example validates in producer mode, naming each failure: what
+ * `npm run docs` needs of the validators, without compiling consumer mode or writing any source.
+ *
+ * @throws {ContractErrors} when a schema does not compile or an example fails its schema.
+ * @example
+ * checkContractExamples(contract);
+ */
+export function checkContractExamples(contract: ContractData): void {
+  const validate = new Map<string, ValidateFunction>();
+  const compile = compilerFor(newAjv({ source: false }), contract, ['producer'], validate);
+  compile('producer', 'envelope', contract.envelopeSchemaId);
+  for (const t of contract.eventTypes) compile('producer', t.eventType, t.payloadSchema.id);
+  checkExamples(contract, validate, new Map(patternHints(contract)));
+}
+
+/**
+ * Adds the contract's schemas to `ajv` in `modes` and returns the function that compiles one
+ * (by mode, a name for `validate`, and its producer-mode $id) and returns its full $id.
+ */
+function compilerFor(ajv: Ajv, contract: ContractData, modes: readonly Mode[], validate: Map<string, ValidateFunction>): (mode: Mode, name: string, id: string) => string {
+  const prefix = idPrefixOf(contract);
+  for (const mode of modes) {
+    for (const { file, schema: written } of contract.schemas) {
+      const schema = withoutAnnotations(written);
+      try {
+        ajv.addSchema(mode === 'producer' ? schema : toConsumerSchema(schema, prefix));
+      } catch (e) {
+        throw new ContractErrors([new ContractError({ file, pointer: '', message: `ajv rejects the schema: ${(e as Error).message}`, fix: 'write draft-07 that ajv compiles in strict mode' })]);
+      }
+    }
+  }
+  return (mode, name, id) => {
+    const fullId = mode === 'producer' ? id : consumerId(id, prefix);
+    let fn: ValidateFunction | undefined;
+    try {
+      fn = ajv.getSchema(fullId);
+    } catch (e) {
+      throw new ContractErrors([compileError(fileOfId(contract, id), (e as Error).message)]);
+    }
+    if (!fn) throw new Error(`internal: no schema with $id ${fullId}`);
+    validate.set(`${mode}:${name}`, fn);
+    return fullId;
+  };
+}
+
+function newAjv(code: { source: boolean }): Ajv {
   return new Ajv({
     strict: true,
     allErrors: true,
@@ -119,7 +140,7 @@ function newAjv(): Ajv {
     messages: false,
     // Patterns run with the `u` flag (ECMA-262 unicode mode), as the portable subset assumes.
     unicodeRegExp: true,
-    code: { source: true, esm: false, lines: false },
+    code: { source: code.source, esm: false, lines: false },
   });
 }
 
@@ -176,7 +197,7 @@ const PAYLOAD_VALIDATORS_DCTS = [
 ].join('\n');
 
 /** Every pattern in the schemas with the title and first example of the (sub)schema holding it. */
-function patternHints(contract: Contract): [string, PatternHint][] {
+export function patternHints(contract: ContractData): [string, PatternHint][] {
   const hints = new Map<string, PatternHint>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
@@ -242,11 +263,11 @@ function compileError(file: string, message: string): ContractError {
   return new ContractError({ file, pointer: '', message: `ajv cannot compile it: ${message}`, fix: 'fix the schema (a $ref that does not resolve, or a keyword strict mode rejects)' });
 }
 
-function fileOfId(contract: Contract, id: string): string {
+function fileOfId(contract: ContractData, id: string): string {
   return contract.schemas.find((s) => s.schema['$id'] === id)?.file ?? 'schemas/';
 }
 
-function checkExamples(contract: Contract, validate: Map<string, ValidateFunction>, hints: ReadonlyMap<string, PatternHint>): void {
+function checkExamples(contract: ContractData, validate: Map<string, ValidateFunction>, hints: ReadonlyMap<string, PatternHint>): void {
   const problems: ContractError[] = [];
   const envelope = validate.get('producer:envelope')!;
   for (const t of contract.eventTypes) {

@@ -1,4 +1,4 @@
-import type { Contract, JsonObject } from './load-contract.js';
+import type { ContractData, JsonObject } from './load-contract.js';
 
 /** The two validation modes, derived from one set of schemas. */
 export type Mode = 'producer' | 'consumer';
@@ -31,7 +31,7 @@ export function toConsumerSchema(schema: JsonObject, idPrefix: string): JsonObje
 export const consumerId = (id: string, prefix: string): string => prefix + 'consumer/' + id.slice(prefix.length);
 
 /** The common prefix of the schemas' `$id`s, e.g. `https://schemas.goodgo.dev/contracts-events/`. */
-export function idPrefixOf(contract: Contract): string {
+export function idPrefixOf(contract: ContractData): string {
   const id = contract.envelopeSchemaId;
   return id.slice(0, id.lastIndexOf('/') + 1);
 }
