@@ -59,7 +59,7 @@ export async function renderPython(contract: ContractData, hints: readonly [stri
     ];
   });
   const pydanticFiles = Object.fromEntries(contract.schemas.map((s) => [s.file.slice('schemas/'.length), toConsumerSchema(s.schema, prefix)]));
-  const request = { validators: targets, pydantic: { files: pydanticFiles }, event_types: contract.eventTypes.map((t) => t.eventType) };
+  const request = { validators: targets, pydantic: { files: pydanticFiles, event_titles: contract.eventTypes.map((t) => t.eventSchema.title) }, event_types: contract.eventTypes.map((t) => t.eventType) };
 
   const python = venvPython();
   if (!existsSync(python)) {

@@ -412,10 +412,16 @@ class PaymentCompletedEvent(ContractModel):
 
 
 class KnownEvent(
-    RootModel[KycVerifiedEvent | ListingApprovedEvent | PaymentCompletedEvent]
+    RootModel[
+        KycVerifiedEvent
+        | ListingApprovedEvent
+        | PaymentCompletedEvent
+    ]
 ):
     root: Annotated[
-        KycVerifiedEvent | ListingApprovedEvent | PaymentCompletedEvent,
+        KycVerifiedEvent
+        | ListingApprovedEvent
+        | PaymentCompletedEvent,
         Field(discriminator="eventType", title="KnownEvent"),
     ]
     """
