@@ -2,9 +2,9 @@
 // file#pointer: what is wrong; fix: how. Exit 1 when there is any.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ContractErrors } from './lib/contract-error.js';
-import { lintContract } from './lib/lint-contract.js';
-import { loadContract } from './lib/load-contract.js';
+import { ContractErrors } from './lib/contract/contract-error.js';
+import { lintContract } from './lib/governance/lint-contract.js';
+import { loadContract } from './lib/contract/load-contract.js';
 import { runScript } from './lib/run-script.js';
 
 const args = process.argv.slice(2);

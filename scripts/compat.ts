@@ -3,10 +3,10 @@
 // change; a new major version goes in as a new event type, dual-published beside the old one.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ContractError, ContractErrors } from './lib/contract-error.js';
-import { compareContracts, isBreaking, type CompatRow } from './lib/compare-contracts.js';
-import { contractAtRef } from './lib/contract-at-ref.js';
-import { loadContract } from './lib/load-contract.js';
+import { ContractError, ContractErrors } from './lib/contract/contract-error.js';
+import { compareContracts, isBreaking, type CompatRow } from './lib/governance/compare-contracts.js';
+import { contractAtRef } from './lib/contract/contract-at-ref.js';
+import { loadContract } from './lib/contract/load-contract.js';
 import { runScript } from './lib/run-script.js';
 
 const args = process.argv.slice(2);

@@ -6,10 +6,10 @@
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadContract } from './lib/load-contract.js';
-import { checkContractExamples } from './lib/render-validators.js';
-import { renderDocsSite } from './lib/render-docs-site.js';
-import { renderDocsMarkdown } from './lib/render-docs-markdown.js';
+import { loadContract } from './lib/contract/load-contract.js';
+import { checkContractExamples } from './lib/render/render-validators.js';
+import { renderDocsSite } from './lib/render/render-docs-site.js';
+import { renderDocsMarkdown } from './lib/render/render-docs-markdown.js';
 import { runScript } from './lib/run-script.js';
 
 const args = process.argv.slice(2);

@@ -4,9 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderGenerated } from './lib/render-generated.js';
+import { renderGenerated } from './lib/render/render-generated.js';
 import { runScript } from './lib/run-script.js';
-import { staleFiles, writeGenerated } from './lib/write-generated.js';
+import { staleFiles, writeGenerated } from './lib/render/write-generated.js';
 
 const args = process.argv.slice(2);
 const check = args.includes('--check');

@@ -3,9 +3,9 @@
 // placeholders `npm run check` names.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ContractError, ContractErrors } from './lib/contract-error.js';
+import { ContractError, ContractErrors } from './lib/contract/contract-error.js';
 import { runScript } from './lib/run-script.js';
-import { scaffoldEvent } from './lib/scaffold-event.js';
+import { scaffoldEvent } from './lib/governance/scaffold-event.js';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEnvelope, EVENT_DEAD_LETTER_KEYS, EVENT_STREAM_KEYS, EVENT_TYPES, publishEvents, type EventPayloadMap, type EventType, type KnownEvent } from '../src/index.ts';
-import { venvPython } from '../scripts/lib/render-python.ts';
+import { venvPython } from '../scripts/lib/render/render-python.ts';
 import { contractExamples, ROOT } from './support/contract-examples.ts';
 import { RedisServer } from './support/redis-server.ts';
 

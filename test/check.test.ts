@@ -3,13 +3,13 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventTypeNameProblem, isPastTense, pascalName, UNKNOWN_EVENT_TYPE_FIXTURE } from '../scripts/lib/event-type-name.ts';
+import { eventTypeNameProblem, isPastTense, pascalName, UNKNOWN_EVENT_TYPE_FIXTURE } from '../scripts/lib/contract/event-type-name.ts';
 import { freshEventType } from './support/fresh-event-type.ts';
-import { lintContract } from '../scripts/lib/lint-contract.ts';
-import { loadContract } from '../scripts/lib/load-contract.ts';
-import { renderEventTypes } from '../scripts/lib/render-event-types.ts';
+import { lintContract } from '../scripts/lib/governance/lint-contract.ts';
+import { loadContract } from '../scripts/lib/contract/load-contract.ts';
+import { renderEventTypes } from '../scripts/lib/render/render-event-types.ts';
 import { ROOT } from './support/contract-examples.ts';
-import { CONTRACT_FILES } from '../scripts/lib/contract-files.ts';
+import { CONTRACT_FILES } from '../scripts/lib/contract/contract-files.ts';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { diffSchemas, type Verdict } from '../scripts/lib/schema-diff.ts';
+import { diffSchemas, type Verdict } from '../scripts/lib/governance/schema-diff.ts';
 import { ROOT } from './support/contract-examples.ts';
-import { CONTRACT_FILES } from '../scripts/lib/contract-files.ts';
+import { CONTRACT_FILES } from '../scripts/lib/contract/contract-files.ts';
 
 interface Case {
   readonly description: string;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DiagnosticSeverity, fromFile, Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
-import { loadContract, type JsonObject } from '../scripts/lib/load-contract.ts';
+import { loadContract, type JsonObject } from '../scripts/lib/contract/load-contract.ts';
 import { ROOT } from './support/contract-examples.ts';
 
 const contract = await loadContract(ROOT);
@@ -43,7 +43,7 @@ describe('schemas/', () => {
   });
 
   // Titles, descriptions, $ref siblings and portable patterns are rules of npm run check
-  // (scripts/lib/lint-contract.ts), tested rule by rule in test/check.test.ts.
+  // (scripts/lib/governance/lint-contract.ts), tested rule by rule in test/check.test.ts.
 
   it('per-type event schemas repeat the envelope property by property', () => {
     const envelope = contract.schemas.find((s) => s.file === 'schemas/envelope.schema.json')!.schema;

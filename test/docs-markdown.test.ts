@@ -3,10 +3,10 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadContract } from '../scripts/lib/load-contract.ts';
-import { renderDocsMarkdown } from '../scripts/lib/render-docs-markdown.ts';
+import { loadContract } from '../scripts/lib/contract/load-contract.ts';
+import { renderDocsMarkdown } from '../scripts/lib/render/render-docs-markdown.ts';
 import { ROOT } from './support/contract-examples.ts';
-import { CONTRACT_FILES } from '../scripts/lib/contract-files.ts';
+import { CONTRACT_FILES } from '../scripts/lib/contract/contract-files.ts';
 
 const contract = await loadContract(ROOT);
 const markdown = renderDocsMarkdown(contract);

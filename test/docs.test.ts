@@ -6,8 +6,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadContract } from '../scripts/lib/load-contract.ts';
-import { renderDocsSite } from '../scripts/lib/render-docs-site.ts';
+import { loadContract } from '../scripts/lib/contract/load-contract.ts';
+import { renderDocsSite } from '../scripts/lib/render/render-docs-site.ts';
 import { ROOT } from './support/contract-examples.ts';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';

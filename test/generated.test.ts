@@ -3,10 +3,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ContractErrors } from '../scripts/lib/contract-error.ts';
-import { GENERATED_DIRS, renderGenerated } from '../scripts/lib/render-generated.ts';
+import { ContractErrors } from '../scripts/lib/contract/contract-error.ts';
+import { GENERATED_DIRS, renderGenerated } from '../scripts/lib/render/render-generated.ts';
 import { ROOT } from './support/contract-examples.ts';
-import { CONTRACT_FILES } from '../scripts/lib/contract-files.ts';
+import { CONTRACT_FILES } from '../scripts/lib/contract/contract-files.ts';
 
 const rendered = await renderGenerated(ROOT);
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvelope, publishEvent, type KnownEvent } from '../src/index.ts';
-import { venvPython } from '../scripts/lib/render-python.ts';
+import { venvPython } from '../scripts/lib/render/render-python.ts';
 import { contractExamples, ROOT } from './support/contract-examples.ts';
 import { RedisServer } from './support/redis-server.ts';
 

@@ -10,7 +10,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { createClient, createCluster } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { consumeEvents, createEnvelope, EVENT_DEAD_LETTER_KEYS, EVENT_TYPES, fromStreamFields, publishEvent, publishEvents, toStreamFields, type EventEnvelope, type EventPayloadMap, type EventType, type KnownEvent } from '../src/index.ts';
-import { venvPython } from '../scripts/lib/render-python.ts';
+import { venvPython } from '../scripts/lib/render/render-python.ts';
 import { contractExamples, ROOT } from './support/contract-examples.ts';
 import { freePort, RedisServer } from './support/redis-server.ts';
 

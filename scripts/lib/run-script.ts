@@ -1,4 +1,4 @@
-import { ContractError, ContractErrors } from './contract-error.js';
+import { ContractError, ContractErrors } from './contract/contract-error.js';
 
 /**
  * Runs a script's main function with the project's error contract: a user mistake

@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } f
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { pascalName } from '../../scripts/lib/event-type-name.ts';
+import { pascalName } from '../../scripts/lib/contract/event-type-name.ts';
 
 
 /**

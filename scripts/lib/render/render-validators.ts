@@ -1,11 +1,11 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvStandalone from 'ajv/dist/standalone/index.js';
 
-import type { ContractData, JsonObject } from './load-contract.js';
-import { consumerId, idPrefixOf, MODES, toConsumerSchema, withoutAnnotations, type Mode } from './schema-modes.js';
-import { ContractError, ContractErrors } from './contract-error.js';
+import type { ContractData, JsonObject } from '../contract/load-contract.js';
+import { consumerId, idPrefixOf, MODES, toConsumerSchema, withoutAnnotations, type Mode } from '../contract/schema-modes.js';
+import { ContractError, ContractErrors } from '../contract/contract-error.js';
 import { generatedHeader } from './generated-header.js';
-import { issueMessage, type PatternHint } from '../../src/issue-message.js';
+import { issueMessage, type PatternHint } from '../../../src/issue-message.js';
 
 // ajv ships CommonJS with `exports.default`: under NodeNext the default import is the module.
 const standaloneCode = ajvStandalone.default;

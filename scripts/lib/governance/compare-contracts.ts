@@ -1,5 +1,5 @@
-import { dereference } from './dereference.js';
-import type { Contract, JsonObject } from './load-contract.js';
+import { dereference } from '../contract/dereference.js';
+import type { Contract, JsonObject } from '../contract/load-contract.js';
 import { diffSchemas, type Verdict } from './schema-diff.js';
 import { compareBindings } from './compare-bindings.js';
 

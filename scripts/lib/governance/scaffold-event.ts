@@ -1,12 +1,12 @@
-import { fillKey } from './load-binding.js';
+import { fillKey } from '../contract/load-binding.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Document, isMap, isScalar, parseDocument, visit, type Node as YamlNode } from 'yaml';
-import { uuidv7 } from '../../src/uuid-v7.js';
-import { ContractError, ContractErrors } from './contract-error.js';
-import { eventTypeNameProblem, pascalName } from './event-type-name.js';
-import { writeGenerated } from './write-generated.js';
+import { uuidv7 } from '../../../src/uuid-v7.js';
+import { ContractError, ContractErrors } from '../contract/contract-error.js';
+import { eventTypeNameProblem, pascalName } from '../contract/event-type-name.js';
+import { writeGenerated } from '../render/write-generated.js';
 
 const ID_BASE = 'https://schemas.goodgo.dev/contracts-events/';
 

@@ -1,5 +1,5 @@
 import { TypeScriptGenerator, TS_DESCRIPTION_PRESET } from '@asyncapi/modelina';
-import type { Contract } from './load-contract.js';
+import type { Contract } from '../contract/load-contract.js';
 import { generatedHeader } from './generated-header.js';
 
 /**

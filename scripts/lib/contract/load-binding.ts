@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ContractError } from './contract-error.js';
 import { jsonPointer } from './json-pointer.js';
 import type { JsonObject } from './load-contract.js';
+import { isObject } from './json-object.js';
 
 /** The Redis scripts of the consumer protocol, by name (`x-redis-streams.scripts`). */
 export const SCRIPT_NAMES = ['begin', 'commit', 'release', 'extend', 'deadLetter', 'claim', 'redrive'] as const;
@@ -36,7 +37,6 @@ export interface RedisBinding {
 
 export type EventLimits = Readonly<Record<(typeof LIMIT_NAMES)[number], number>>;
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const AT = ['servers', 'redis', 'x-redis-streams'];
 
 /**

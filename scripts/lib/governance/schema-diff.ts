@@ -1,4 +1,5 @@
-import type { JsonObject } from './load-contract.js';
+import type { JsonObject } from '../contract/load-contract.js';
+import { isObject } from '../contract/json-object.js';
 
 /** A change's effect on one side. */
 export type Verdict = 'safe' | 'breaking';
@@ -16,7 +17,6 @@ export interface SchemaChange {
   readonly reason: string;
 }
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // The four kinds of change. A narrowing accepts less: producers break, consumers do not; a
 // widening accepts more: consumers (which check every declared field) break, producers do not.

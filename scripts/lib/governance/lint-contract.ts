@@ -2,15 +2,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { check as recheck } from 'recheck';
 import { parse as parseYaml } from 'yaml';
-import { ContractError, ContractErrors } from './contract-error.js';
-import { eventTypeNameProblem } from './event-type-name.js';
-import { jsonPointer } from './json-pointer.js';
-import type { ContractData, JsonObject } from './load-contract.js';
-import { compileValidators } from './render-validators.js';
-import { renderEventTypes } from './render-event-types.js';
-import { renderRedisProtocol } from './render-redis-protocol.js';
+import { ContractError, ContractErrors } from '../contract/contract-error.js';
+import { eventTypeNameProblem } from '../contract/event-type-name.js';
+import { jsonPointer } from '../contract/json-pointer.js';
+import type { ContractData, JsonObject } from '../contract/load-contract.js';
+import { compileValidators } from '../render/render-validators.js';
+import { renderEventTypes } from '../render/render-event-types.js';
+import { renderRedisProtocol } from '../render/render-redis-protocol.js';
+import { isObject } from '../contract/json-object.js';
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const DAY = 86_400_000;
 /** How long a type must be dual-published before consumers may hard-fail on it. */
 export const MIN_DUAL_PUBLISH_DAYS = 14;
@@ -36,10 +36,22 @@ const UNPORTABLE: readonly [RegExp, string][] = [
  */
 export async function lintContract(contract: ContractData, options: { today: Date }): Promise<ContractError[]> {
   const problems: ContractError[] = [];
-  const add = (file: string, pointer: string, message: string, fix: string): void => {
+  const add: Add = (file, pointer, message, fix) => {
     problems.push(new ContractError({ file, pointer, message, fix }));
   };
+  lintNames(contract, add);
+  lintLifecycle(contract, options.today, add);
+  await lintSchemas(contract, add);
+  await lintPlaceholders(contract, add);
+  const validators = lintExamples(contract, problems);
+  await lintGenerated(contract, validators, problems, add);
+  return problems;
+}
 
+/** Records one problem: file, JSON pointer, what is wrong, how to fix it. */
+type Add = (file: string, pointer: string, message: string, fix: string) => void;
+
+function lintNames(contract: ContractData, add: Add): void {
   // Names: <aggregate>.<past-tense-verb>, and never a reserved one.
   const reserved = new Map(contract.reserved.map((r) => [r.name, r]));
   for (const t of contract.eventTypes) {
@@ -52,7 +64,9 @@ export async function lintContract(contract: ContractData, options: { today: Dat
     const problem = eventTypeNameProblem(r.name);
     if (problem && !/past-tense/.test(problem)) add('asyncapi.yaml', jsonPointer(['x-reserved-event-types', i, 'name']), problem, 'reserve the exact name that was retired');
   }
+}
 
+function lintLifecycle(contract: ContractData, today: Date, add: Add): void {
   // Lifecycle.
   const known = new Set(contract.eventTypes.map((t) => t.eventType));
   for (const t of contract.eventTypes) {
@@ -69,9 +83,9 @@ export async function lintContract(contract: ContractData, options: { today: Dat
     if ((state === 'dual-publish' || state === 'enforced') && t.lifecycle.dualPublishSince === undefined) {
       add('asyncapi.yaml', at('dualPublishSince'), `a ${state} type needs the date its dual-publishing began`, "add dualPublishSince: 'YYYY-MM-DD'");
     }
-    if (dual && dual.getTime() > options.today.getTime()) add('asyncapi.yaml', at('dualPublishSince'), `dualPublishSince ${t.lifecycle.dualPublishSince} is in the future`, 'use the day dual-publishing actually began');
+    if (dual && dual.getTime() > today.getTime()) add('asyncapi.yaml', at('dualPublishSince'), `dualPublishSince ${t.lifecycle.dualPublishSince} is in the future`, 'use the day dual-publishing actually began');
     if (state === 'enforced' && dual) {
-      const days = Math.floor((options.today.getTime() - dual.getTime()) / DAY);
+      const days = Math.floor((today.getTime() - dual.getTime()) / DAY);
       if (days < MIN_DUAL_PUBLISH_DAYS) {
         add('asyncapi.yaml', at('state'), `enforced after ${days} day(s) of dual-publishing; consumers may hard-fail only after ${MIN_DUAL_PUBLISH_DAYS}`, `keep state: dual-publish until ${new Date(dual.getTime() + MIN_DUAL_PUBLISH_DAYS * DAY).toISOString().slice(0, 10)}`);
       }
@@ -85,7 +99,9 @@ export async function lintContract(contract: ContractData, options: { today: Dat
       else if (!known.has(t.lifecycle.replacement)) add('asyncapi.yaml', at('replacement'), `replacement "${t.lifecycle.replacement}" is not an event type of the contract`, 'name an existing event type');
     }
   }
+}
 
+async function lintSchemas(contract: ContractData, add: Add): Promise<void> {
   // Schemas: titles, descriptions, placeholders, portable and safe patterns.
   const patterns: { file: string; pointer: string; pattern: string }[] = [];
   for (const { file, schema } of contract.schemas) {
@@ -133,7 +149,9 @@ export async function lintContract(contract: ContractData, options: { today: Dat
       add(file, pointer, `recheck could not decide whether pattern ${pattern} is safe (${diagnostics.error.kind})`, 'simplify the pattern');
     }
   }
+}
 
+async function lintPlaceholders(contract: ContractData, add: Add): Promise<void> {
   // Placeholders anywhere in the document (new-event leaves them for a human).
   const raw = parseYaml(await readFile(path.join(contract.root, 'asyncapi.yaml'), 'utf8')) as unknown;
   const scan = (node: unknown, segments: (string | number)[]): void => {
@@ -142,16 +160,22 @@ export async function lintContract(contract: ContractData, options: { today: Dat
     else if (isObject(node)) for (const [k, v] of Object.entries(node)) scan(v, [...segments, k]);
   };
   scan(raw, []);
+}
 
+/** The generated validator files, compiled; empty when the schemas do not compile (problems say why). */
+function lintExamples(contract: ContractData, problems: ContractError[]): ReadonlyMap<string, string> {
   // Examples validate in producer mode (compileValidators checks them, naming each failure).
-  let validators: ReadonlyMap<string, string> = new Map();
   try {
-    validators = compileValidators(contract).files;
+    return compileValidators(contract).files;
   } catch (e) {
     if (!(e instanceof ContractErrors)) throw e;
     problems.push(...e.problems);
+    return new Map();
   }
+}
 
+async function lintGenerated(contract: ContractData, validators: ReadonlyMap<string, string>, problems: ContractError[], add: Add): Promise<void> {
+  const known = new Set(contract.eventTypes.map((t) => t.eventType));
   // Generated code up to date: a literal and a model per event type.
   const generated = async (file: string): Promise<string> => readFile(path.join(contract.root, file), 'utf8').catch(() => '');
   const [eventTypes, models] = await Promise.all([generated('generated/event-types.ts'), generated('generated/models.ts')]);
@@ -175,5 +199,5 @@ export async function lintContract(contract: ContractData, options: { today: Dat
   // One line per file while they are few; one line for all when a whole contract was not generated.
   if (stale.length <= 5) for (const file of stale) add(file, '', 'stale: generated from another contract (or missing)', 'run npm run generate and commit the result');
   else add('generated/', '', `${stale.length} files are stale or missing (${stale.slice(0, 3).join(', ')}, ...)`, 'run npm run generate and commit the result');
-  return problems;
 }
+

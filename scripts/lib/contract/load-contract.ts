@@ -5,6 +5,9 @@ import { parse as parseYaml } from 'yaml';
 import { ContractError, ContractErrors } from './contract-error.js';
 import { jsonPointer } from './json-pointer.js';
 import { fillKey, readBinding, readLimits, type EventLimits, type RedisBinding } from './load-binding.js';
+import { isObject, type JsonObject } from './json-object.js';
+
+export type { JsonObject } from './json-object.js';
 
 /** A JSON Schema file from schemas/, as written. */
 export interface SchemaFile {
@@ -70,7 +73,6 @@ export interface Contract {
   readonly limits: EventLimits | undefined;
 }
 
-export type JsonObject = { [key: string]: unknown };
 
 /** The stream key scheme, documented in asyncapi.yaml and the README. */
 export const streamKeyOf = (eventType: string): string => `events:${eventType}`;
@@ -79,7 +81,6 @@ const DOCUMENT = 'asyncapi.yaml';
 // The same rule as EventType in schemas/envelope.schema.json.
 const EVENT_TYPE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The contract without the parsed AsyncAPI document: what can be known from the files alone, fast. */
 export type ContractData = Omit<Contract, 'document'>;

@@ -1,10 +1,10 @@
-import type { Contract, JsonObject } from './load-contract.js';
+import type { Contract, JsonObject } from '../contract/load-contract.js';
 import type { CompatRow } from './compare-contracts.js';
+import { isObject } from '../contract/json-object.js';
 
 /** What a contract from before the structured binding used (the prose of x-redis-streams then). */
 const LEGACY = { entryField: 'envelope', deadLetterStream: '<stream>:dead-letter', handledKey: 'events:handled:<group>:<eventId>' } as const;
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The breaking changes the head contract declares deliberately (`x-declared-breaking-changes`:

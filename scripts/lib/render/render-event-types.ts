@@ -1,4 +1,4 @@
-import type { ContractData } from './load-contract.js';
+import type { ContractData } from '../contract/load-contract.js';
 import { generatedHeader } from './generated-header.js';
 
 /**

@@ -1,4 +1,4 @@
-import { loadContract, readContract, withDocument } from './load-contract.js';
+import { loadContract, readContract, withDocument } from '../contract/load-contract.js';
 import { renderModels } from './render-models.js';
 import { renderEventTypes } from './render-event-types.js';
 import { compileValidators, patternHints } from './render-validators.js';
