@@ -86,7 +86,7 @@ function nodeImport(dir: string, event: string): { ms: number; heapMb: number } 
 /** Import + first validation in a fresh CPython process (median of SAMPLES), and its peak RSS. */
 function pythonImport(dir: string, event: string): { ms: number; rssMb: number } {
   const script = `
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, ${JSON.stringify(path.join(dir, 'python', 'src'))})
 t0 = time.perf_counter()
 import goodgo_contracts_events as g
@@ -94,7 +94,9 @@ r = g.validate_envelope(json.loads(sys.argv[1]))
 ms = (time.perf_counter() - t0) * 1000
 assert r.ok and r.known, r.errors
 assert g.__file__.startswith(${JSON.stringify(dir)}), g.__file__
-print(json.dumps({"ms": ms, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))`;
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent (node) across exec.
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"ms": ms, "rss": hwm}))`;
   const python = path.join(ROOT, '.venv', 'bin', 'python');
   const runs = Array.from({ length: SAMPLES }, () => JSON.parse(execFileSync(python, ['-c', script, event], { encoding: 'utf8' })) as { ms: number; rss: number });
   return { ms: median(runs.map((r) => r.ms)), rssMb: median(runs.map((r) => r.rss)) / 1024 };
