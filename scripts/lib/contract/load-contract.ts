@@ -59,6 +59,8 @@ export interface ReservedEventType {
 /** The whole contract, loaded and cross-checked. */
 export interface Contract {
   readonly root: string;
+  /** asyncapi.yaml as written (YAML parsed, nothing resolved). */
+  readonly raw: JsonObject;
   readonly document: AsyncAPIDocumentInterface;
   readonly schemas: readonly SchemaFile[];
   /** `$id` of schemas/envelope.schema.json. */
@@ -98,10 +100,10 @@ export type ContractData = Omit<Contract, 'document'>;
  * const contract = await loadContract(process.cwd());
  * contract.eventTypes.map((t) => t.streamKey); // ['events:kyc.verified', ...]
  */
-export async function loadContract(root: string, options: { strict?: boolean; lint?: boolean } = {}): Promise<Contract> {
+export async function loadContract(root: string, options: { strict?: boolean } = {}): Promise<Contract> {
   // Files that do not read (bad JSON, bad YAML) are reported as such, before the parser's view of them.
   const files = { root, schemas: await readSchemas(root), raw: await readRawDocument(root) };
-  const [data, document] = await Promise.allSettled([crossCheck(files, options), parseDocument(root, options.lint ?? true)]);
+  const [data, document] = await Promise.allSettled([crossCheck(files, options), parseDocument(root, true)]);
   if (document.status === 'rejected') throw document.reason;
   if (data.status === 'rejected') throw data.reason;
   return { ...data.value, document: document.value };
@@ -155,16 +157,23 @@ async function parseWithProblems(root: string, lint: boolean): Promise<{ documen
 
 /**
  * Reads asyncapi.yaml and schemas/ and cross-checks them (every channel, operation, message and
- * schema agrees on the event type), without `@asyncapi/parser`. Where the files are broken in a
- * way the parser reports (a $ref to nothing), it stays silent: {@link loadContract} throws the
- * parser's words then.
+ * schema agrees on the event type), without `@asyncapi/parser` unless they do not: then its
+ * problems are the ones thrown, when it has any (a $ref to nothing, in the parser's words).
  *
  * @throws {ContractErrors} listing every problem.
  * @example
  * const data = await readContract(process.cwd());
  */
 export async function readContract(root: string, options: { strict?: boolean } = {}): Promise<ContractData> {
-  return crossCheck({ root, schemas: await readSchemas(root), raw: await readRawDocument(root) }, options);
+  const files = { root, schemas: await readSchemas(root), raw: await readRawDocument(root) };
+  try {
+    return await crossCheck(files, options);
+  } catch (e) {
+    // Some mistakes (a $ref to nothing) show here only as their consequences: the parser, when it
+    // has something to say, says it in the words of the cause.
+    const { problems } = await parseWithProblems(root, false);
+    throw problems.length > 0 ? new ContractErrors(problems) : e;
+  }
 }
 
 /** The cross-checks of {@link readContract}, on files already read. */
@@ -212,7 +221,7 @@ async function crossCheck({ root, schemas, raw }: { root: string; schemas: Schem
   const reserved: ReservedEventType[] = Array.isArray(rawReserved)
     ? rawReserved.filter(isObject).map((r) => ({ name: String(r['name']), ...(r['retired'] !== undefined ? { retired: String(r['retired']) } : {}), ...(r['reason'] !== undefined ? { reason: String(r['reason']) } : {}) }))
     : [];
-  return { root, schemas, envelopeSchemaId: String(envelope.schema['$id']), eventTypes, reserved, binding, limits };
+  return { root, raw, schemas, envelopeSchemaId: String(envelope.schema['$id']), eventTypes, reserved, binding, limits };
 }
 
 /** What {@link eventTypeOf} checks one channel against. */

@@ -1,4 +1,4 @@
-import type { Contract, JsonObject } from '../contract/load-contract.js';
+import type { ContractData, JsonObject } from '../contract/load-contract.js';
 import type { CompatRow } from './compare-contracts.js';
 import { isObject } from '../contract/json-object.js';
 
@@ -13,8 +13,8 @@ const LEGACY = { entryField: 'envelope', deadLetterStream: '<stream>:dead-letter
  * @example
  * declaredChanges(head).get('/servers/redis/x-redis-streams/deadLetterStream'); // 'keys tagged for Redis Cluster ...'
  */
-export function declaredChanges(contract: Contract): Map<string, string> {
-  const raw = contract.document.json() as JsonObject;
+export function declaredChanges(contract: ContractData): Map<string, string> {
+  const { raw } = contract;
   const list = Array.isArray(raw['x-declared-breaking-changes']) ? raw['x-declared-breaking-changes'] : [];
   return new Map(list.filter(isObject).map((d) => [String(d['pointer']), String(d['reason'])]));
 }
@@ -27,7 +27,7 @@ export function declaredChanges(contract: Contract): Map<string, string> {
  * @example
  * compareBindings(base, head); // [{ eventType: '(redis binding)', pointer: '/servers/redis/x-redis-streams/deadLetterStream', ... }]
  */
-export function compareBindings(base: Contract, head: Contract): CompatRow[] {
+export function compareBindings(base: ContractData, head: ContractData): CompatRow[] {
   const at = (field: string): string => `/servers/redis/x-redis-streams/${field}`;
   const rows: CompatRow[] = [];
   const row = (pointer: string, change: string, producers: boolean): void => {
@@ -42,7 +42,7 @@ export function compareBindings(base: Contract, head: Contract): CompatRow[] {
   }
   if (b && h && JSON.stringify(b.deadLetterFields) !== JSON.stringify(h.deadLetterFields)) row(at('deadLetterFields'), 'dead-letter field names changed', false);
   for (const [name, after] of Object.entries(h ? head.limits ?? {} : {})) {
-    const before = base.limits?.[name as keyof NonNullable<Contract['limits']>];
+    const before = base.limits?.[name as keyof NonNullable<ContractData['limits']>];
     // A lower bound refuses events that were accepted before: producers that send them break.
     if (before === undefined || after < before) rows.push({ eventType: '(envelope)', pointer: `/x-event-limits/${name}`, change: before === undefined ? `limit ${name} added (${after})` : `limit ${name} lowered from ${before} to ${after}`, producers: 'breaking', consumers: 'safe', reason: 'events over the bound that were accepted before are refused now' });
   }

@@ -1,5 +1,5 @@
 import { dereference } from '../contract/dereference.js';
-import type { Contract, JsonObject } from '../contract/load-contract.js';
+import type { ContractData, JsonObject } from '../contract/load-contract.js';
 import { diffSchemas, type Verdict } from './schema-diff.js';
 import { compareBindings } from './compare-bindings.js';
 
@@ -19,7 +19,7 @@ export interface CompatRow {
 /** Whether a row breaks anyone. */
 export const isBreaking = (row: CompatRow): boolean => row.declared === undefined && (row.producers === 'breaking' || row.consumers === 'breaking');
 
-function resolved(contract: Contract, id: string): JsonObject {
+function resolved(contract: ContractData, id: string): JsonObject {
   const byId = new Map(contract.schemas.map((s) => [String(s.schema['$id']), s.schema]));
   const schema = byId.get(id);
   if (!schema) throw new Error(`internal: no schema ${id}`);
@@ -36,7 +36,7 @@ function resolved(contract: Contract, id: string): JsonObject {
  * const rows = compareContracts(baseContract, headContract);
  * if (rows.some(isBreaking)) process.exitCode = 1;
  */
-export function compareContracts(base: Contract, head: Contract): CompatRow[] {
+export function compareContracts(base: ContractData, head: ContractData): CompatRow[] {
   const rows: CompatRow[] = [];
   for (const c of diffSchemas(resolved(base, base.envelopeSchemaId), resolved(head, head.envelopeSchemaId))) rows.push({ eventType: '(envelope)', ...c });
 

@@ -1,4 +1,5 @@
-import type { Contract, JsonObject } from '../contract/load-contract.js';
+import type { ContractData, JsonObject } from '../contract/load-contract.js';
+import { dereference } from '../contract/dereference.js';
 import { lifecycleLabel } from '../contract/lifecycle-label.js';
 import { isObject } from '../contract/json-object.js';
 import { generatedHeader } from './generated-header.js';
@@ -28,32 +29,36 @@ export interface DocsParts {
 }
 
 /**
- * The docs of every event type, from the parsed document, as Markdown parts: what
+ * The docs of every event type, from the files (no parser needed), as Markdown parts: what
  * docs/events.md and the HTML pages show is written once.
  *
  * @example
  * docsParts(contract).sections.get('payment.completed'); // '## payment.completed\n...'
  */
-export function docsParts(contract: Contract): DocsParts {
-  const doc = contract.document;
+export function docsParts(contract: ContractData): DocsParts {
+  const raw = contract.raw;
+  const info = isObject(raw['info']) ? raw['info'] : {};
   const formats = new Map<string, { pattern: string; description: string }>();
-  const messages = new Map(doc.messages().all().map((m) => [m.id(), m]));
+  const messages = isObject(raw['components']) && isObject(raw['components']['messages']) ? raw['components']['messages'] : {};
+  const text = (m: JsonObject, key: string): string | undefined => (typeof m[key] === 'string' ? m[key] : undefined);
+  // Each event schema with every $ref resolved: the whole event, its descriptions included.
+  const byId = new Map(contract.schemas.map((s) => [String(s.schema['$id']), s.schema]));
   const sections = new Map<string, string>();
   for (const t of contract.eventTypes) {
-    const message = messages.get(t.eventType);
+    const message = isObject(messages[t.eventType]) ? messages[t.eventType] as JsonObject : undefined;
     if (!message) continue;
     const out: string[] = [];
-    const payload = message.payload()?.json() as JsonObject | undefined;
-    out.push(`## ${t.eventType}`, '', `**${message.title() ?? t.eventType}**: ${message.summary() ?? ''}`, '');
+    const payload = dereference(byId.get(t.eventSchema.id)!, t.eventSchema.id, byId);
+    out.push(`## ${t.eventType}`, '', `**${text(message, 'title') ?? t.eventType}**: ${text(message, 'summary') ?? ''}`, '');
     out.push(`- Stream key: \`${t.streamKey}\`; dead letters: \`${t.deadLetterKey}\``, `- Producers send it with operation \`${t.eventType}\` (\`send\`)`, `- Model: \`${t.eventSchema.title}\`, payload \`${t.payloadSchema.title}\``, `- ${lifecycleLabel(t.lifecycle).replace(/^lifecycle/, 'Lifecycle')}`, '');
-    if (message.description()) out.push(message.description()!.trim(), '');
+    if (text(message, 'description')) out.push(text(message, 'description')!.trim(), '');
     out.push('| field | type | required | description | constraints |', '| --- | --- | --- | --- | --- |');
-    for (const row of payload ? fieldRows(payload, '', true, formats) : []) {
+    for (const row of fieldRows(payload, '', true, formats)) {
       out.push(`| \`${row.path}\` | ${cell(row.type)} | ${row.required ? 'yes' : 'no'} | ${cell(row.description)} | ${row.constraints.map(cell).join('<br>')} |`);
     }
     out.push('');
-    for (const example of message.examples().all()) {
-      out.push(`### Example: ${example.name() ?? ''}`, '', example.summary() ?? '', '', '```json', JSON.stringify(example.payload(), null, 2), '```', '');
+    for (const example of Array.isArray(message['examples']) ? message['examples'].filter(isObject) : []) {
+      out.push(`### Example: ${text(example, 'name') ?? ''}`, '', text(example, 'summary') ?? '', '', '```json', JSON.stringify(example['payload'], null, 2), '```', '');
     }
     sections.set(t.eventType, out.join('\n'));
   }
@@ -68,9 +73,9 @@ export function docsParts(contract: Contract): DocsParts {
     tail.push(`| <a id="${anchor(name)}"></a>\`${name}\` | \`${cell(f.pattern)}\` | ${cell(definitions.get(name) ?? f.description)} |`);
   }
   return {
-    title: `${doc.info().title()} ${doc.info().version()}`,
+    title: `${String(info['title'])} ${String(info['version'])}`,
     intro: 'Every event travels on its own Redis stream, `events:<eventType>`, as one envelope, UTF-8 JSON in the entry field `envelope`; entries that cannot be handled go to `{<stream>}:dead-letter` with the reason (see the [README](../README.md#redis-streams)). Producers validate closed (unknown event types and fields rejected); consumers are tolerant readers (unknown event types accepted unchecked, unknown fields ignored). The envelope rules are in the [README](../README.md#the-envelope).',
-    index: contract.eventTypes.map((t) => ({ eventType: t.eventType, streamKey: t.streamKey, summary: messages.get(t.eventType)?.summary() ?? '', lifecycle: t.lifecycle.state })),
+    index: contract.eventTypes.map((t) => ({ eventType: t.eventType, streamKey: t.streamKey, summary: (isObject(messages[t.eventType]) ? text(messages[t.eventType] as JsonObject, 'summary') : undefined) ?? '', lifecycle: t.lifecycle.state })),
     sections,
     formats: tail.join('\n'),
   };
@@ -84,7 +89,7 @@ export function docsParts(contract: Contract): DocsParts {
  * @example
  * renderDocsMarkdown(contract); // '# GoodGo events 0.1.0\n...'
  */
-export function renderDocsMarkdown(contract: Contract): string {
+export function renderDocsMarkdown(contract: ContractData): string {
   const parts = docsParts(contract);
   const out: string[] = [
     generatedHeader('asyncapi.yaml and schemas/', { comment: '<!--' }).trimEnd(),

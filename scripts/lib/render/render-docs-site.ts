@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Marked } from 'marked';
-import type { Contract } from '../contract/load-contract.js';
+import type { ContractData } from '../contract/load-contract.js';
 import { LIFECYCLE_STATES } from '../contract/load-contract.js';
 import { anchor, docsParts } from './render-docs-markdown.js';
 import { generatedHeader } from './generated-header.js';
@@ -73,7 +73,7 @@ function page(title: string, body: string, script?: string): string {
 }
 
 /** The Redis Streams binding (x-redis-streams) and the limits, as the index page shows them. */
-function bindingSection(contract: Contract): string {
+function bindingSection(contract: ContractData): string {
   const b = contract.binding;
   if (!b) return '';
   const lines = [
@@ -85,7 +85,7 @@ function bindingSection(contract: Contract): string {
     `- **consumer defaults**: ${Object.entries(b.defaults).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `- **limits** (x-event-limits): ${Object.entries(contract.limits ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   ];
-  const raw = contract.document.json() as { servers?: Record<string, { 'x-redis-streams'?: { description?: unknown } }> };
+  const raw = contract.raw as { servers?: Record<string, { 'x-redis-streams'?: { description?: unknown } }> };
   const description = Object.values(raw.servers ?? {}).map((s) => s['x-redis-streams']?.description).find((d) => typeof d === 'string') ?? '';
   return `## Redis Streams binding\n\n${String(description)}\n\n${lines.join('\n')}`;
 }
@@ -100,7 +100,7 @@ function bindingSection(contract: Contract): string {
  * @example
  * const files = renderDocsSite(contract); // Map { 'docs/index.html' => '<!DOCTYPE html>...', ... }
  */
-export function renderDocsSite(contract: Contract): Map<string, string> {
+export function renderDocsSite(contract: ContractData): Map<string, string> {
   const parts = docsParts(contract);
   const files = new Map<string, string>();
   const aggregates = [...new Set(parts.index.map((t) => t.eventType.split('.')[0]!))].sort();

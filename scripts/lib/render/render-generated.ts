@@ -1,4 +1,4 @@
-import { loadContract, readContract, withDocument } from '../contract/load-contract.js';
+import { readContract, withDocument } from '../contract/load-contract.js';
 import { renderModels } from './render-models.js';
 import { renderEventTypes } from './render-event-types.js';
 import { compileValidators, patternHints } from './render-validators.js';
@@ -24,11 +24,7 @@ export const GENERATED_DIRS = ['generated', 'python/src/goodgo_contracts_events/
 export async function renderGenerated(root: string): Promise<Map<string, string>> {
   // The Python tools (seconds per hundred types) need only the files: they start first, in their
   // own process, and the parser, ajv and Modelina run meanwhile on the other core.
-  // When the files do not cross-check, loadContract says why in the parser's words if it has any.
-  const data = await readContract(root).catch(async (e: unknown) => {
-    await loadContract(root, { lint: false });
-    throw e;
-  });
+  const data = await readContract(root);
   const python = renderPython(data, patternHints(data));
   python.catch(() => undefined); // awaited below; a contract error from the parser wins
   const contract = await withDocument(data, { lint: false }); // npm run check lints
