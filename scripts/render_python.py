@@ -1,9 +1,10 @@
 """Renders the Python files that need Python tools, for scripts/generate.ts.
 
-Reads a JSON request on stdin and writes a JSON object {path: content} to stdout:
-- the fastjsonschema validators, compiled ahead of time to Python source (as ajv's standalone
-  output is on the TypeScript side), one module per (mode, schema);
-- the pydantic v2 models, rendered by datamodel-code-generator from the consumer-mode schemas.
+Usage: render_python.py REQUEST REPLY. Reads the JSON request from the file REQUEST and writes a
+JSON object {path: content} to the file REPLY: the
+fastjsonschema validators, compiled ahead of time to Python source (as ajv's standalone output is
+on the TypeScript side), one module per (mode, schema). Everything else of the Python package
+(models, contract data, Redis protocol) is rendered by the TypeScript generator itself.
 
 The schemas arrive from the TypeScript generator already in both modes and dereferenced (one
 self-contained tree per validator), so the rule that derives consumer mode from producer mode is
@@ -13,13 +14,8 @@ written once, and nothing is ever fetched over the network.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import sys
-import tempfile
-import threading
-from pathlib import Path
 from typing import Any
 
 import fastjsonschema
@@ -47,7 +43,7 @@ def render_validators(request: dict[str, Any]) -> dict[str, str]:
             use_formats=False,
             fast_fail=False,
         )
-        root = re.search(r"^def (validate\w*)\(data", code, re.M)
+        root = re.search(r"^def (validate\w*)\(data", code, re.MULTILINE)
         if root is None:
             raise RuntimeError(f"no validate function in the code for {schema_id}")
         out[f"{PACKAGE}/_generated/validators/{module}.py"] = (
@@ -88,146 +84,13 @@ def render_validators(request: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-# datamodel-code-generator costs about 45 ms per event type in one process: the types are split into
-# chunks of a fixed size (so the output never depends on the machine's core count), rendered by one
-# process each, at most one per core at a time, and the modules merged.
-CHUNK = 150
-CODEGEN_ARGS = [
-    "--input-file-type", "jsonschema",
-    "--output-model-type", "pydantic_v2.BaseModel",
-    "--base-class", "goodgo_contracts_events._pydantic_base.ContractModel",
-    "--target-python-version", "3.11",
-    "--formatters", "builtin",
-    "--disable-timestamp",
-    "--disable-warnings",
-    "--use-annotated",
-    "--field-constraints",
-    "--use-double-quotes",
-    "--use-schema-description",
-    "--use-field-description",
-    "--enum-field-as-literal", "all",
-    "--use-title-as-name",
-    "--collapse-root-models",
-    "--use-union-operator",
-]
-
-
-def start_codegen(tmp: Path, files: dict[str, Any], event_types: list[str]) -> tuple[subprocess.Popen[str], Path]:
-    """Starts datamodel-codegen on the schemas of `event_types` (and the shared ones) in `tmp`."""
-    root = tmp / "schemas"
-    for rel, schema in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Without $id, relative $refs resolve against the file path, never a URL to fetch.
-        path.write_text(json.dumps({k: v for k, v in schema.items() if k != "$id"}, indent=2))
-    known = root / "known-event.json"
-    known.write_text(json.dumps({
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "KnownEvent",
-        "oneOf": [{"$ref": f"events/{t}.schema.json"} for t in event_types],
-    }, indent=2))
-    output = tmp / "models.py"
-    command = [str(Path(sys.executable).parent / "datamodel-codegen"), "--input", str(known), "--output", str(output), *CODEGEN_ARGS]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), output
-
-
-def split_module(code: str) -> tuple[list[str], list[tuple[str, str]]]:
-    """A generated module as its import lines and its top-level classes (name, text), in order."""
-    code = re.sub(r"\A(#[^\n]*\n)+\n?", "", code)  # its own header names a temporary file
-    first = code.index("\nclass ")
-    imports = [line for line in code[:first].splitlines() if line.startswith(("from ", "import "))]
-    blocks = re.split(r"\n\n\n(?=class )", code[first:].strip("\n"))
-    return imports, [(re.match(r"class (\w+)", block).group(1), block) for block in blocks]  # type: ignore[union-attr]
-
-
-def merge_imports(chunks: list[list[str]]) -> list[str]:
-    """The import lines of every chunk, one per module, names merged and sorted as the formatter does."""
-    names: dict[str, set[str]] = {}
-    for lines in chunks:
-        for line in lines:
-            module, _, imported = line.removeprefix("from ").partition(" import ")
-            names.setdefault(module, set()).update(n.strip() for n in imported.split(","))
-    future = [f"from __future__ import {', '.join(sorted(names.pop('__future__')))}"] if "__future__" in names else []
-    stdlib = [f"from {m} import {', '.join(sorted(n))}" for m, n in sorted(names.items()) if m in sys.stdlib_module_names]
-    other = [f"from {m} import {', '.join(sorted(n))}" for m, n in sorted(names.items()) if m not in sys.stdlib_module_names]
-    return [*future, "", *stdlib, "", *other]
-
-
-def render_pydantic(request: dict[str, Any]) -> dict[str, str]:
-    event_types: list[str] = request["event_types"]
-    files: dict[str, Any] = request["pydantic"]["files"]
-    shared = {rel: s for rel, s in files.items() if not rel.startswith(("events/", "payloads/"))}
-    chunks = [event_types[i : i + CHUNK] for i in range(0, len(event_types), CHUNK)] or [[]]
-    outputs: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        running: list[tuple[subprocess.Popen[str], Path]] = []
-        for i, chunk in enumerate(chunks):
-            if len(running) >= (os.cpu_count() or 1):
-                outputs.append(finish(*running.pop(0)))
-            own = {f"{kind}/{t}.schema.json": files[f"{kind}/{t}.schema.json"] for t in chunk for kind in ("events", "payloads")}
-            running.append(start_codegen(Path(tmp) / str(i), {**shared, **own}, chunk))
-        outputs.extend(finish(*r) for r in running)
-
-    imports: list[list[str]] = []
-    classes: dict[str, str] = {}
-    for code in outputs:
-        lines, blocks = split_module(code)
-        imports.append(lines)
-        for name, block in blocks:
-            if name == "KnownEvent":
-                continue  # one for all the chunks, below
-            if classes.setdefault(name, block) != block:
-                raise RuntimeError(f"two different models are both named {name}: give their schemas distinct titles")
-    events: list[str] = request["pydantic"]["event_titles"]
-    missing = [name for name in events if name not in classes]
-    if missing:
-        raise RuntimeError(f"datamodel-codegen made no model for {', '.join(missing)}")
-    union = "\n        | ".join(events)
-    known = (
-        f"class KnownEvent(\n    RootModel[\n        {union}\n    ]\n):\n"
-        f"    root: Annotated[\n        {union},\n        Field(discriminator=\"eventType\", title=\"KnownEvent\"),\n    ]\n"
-        '    """\n    Any event of a known type, discriminated by eventType.\n    """'
-    )
-    body = "\n\n\n".join([*classes.values(), known])
-    source = "schemas/ (pydantic v2 models, datamodel-code-generator, consumer mode)"
-    doc = '"""Pydantic v2 models of every event, from the consumer-mode schemas."""\n\n'
-    return {f"{PACKAGE}/pydantic_models.py": header(source) + doc + "\n".join(merge_imports(imports)) + "\n\n\n" + body + "\n"}
-
-
-def finish(process: subprocess.Popen[str], output: Path) -> str:
-    """Waits for one datamodel-codegen process; its module, or its error."""
-    _, stderr = process.communicate()
-    if process.returncode != 0:
-        raise subprocess.CalledProcessError(process.returncode, process.args, stderr=stderr)
-    return output.read_text()
-
-
 def main() -> None:
-    request = json.load(sys.stdin)
-    # The pydantic models come from datamodel-codegen processes, which mostly leave this one waiting:
-    # a thread waits for them while the validators compile here.
-    pydantic: dict[str, str] = {}
-    failure: list[BaseException] = []
-
-    def models() -> None:
-        try:
-            pydantic.update(render_pydantic(request))
-        except BaseException as e:  # re-raised below, in the main thread
-            failure.append(e)
-
-    thread = threading.Thread(target=models)
-    thread.start()
-    files = render_validators(request)
-    thread.join()
-    if failure:
-        raise failure[0]
-    files.update(pydantic)
-    json.dump(files, sys.stdout)
+    request, reply = sys.argv[1:3]
+    with open(request, encoding="utf-8") as f:
+        files = render_validators(json.load(f))
+    with open(reply, "w", encoding="utf-8") as f:
+        json.dump(files, f)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except subprocess.CalledProcessError as e:
-        sys.stderr.write(f"datamodel-codegen failed:\n{e.stderr}\n")
-        sys.exit(1)
+    main()

@@ -105,6 +105,25 @@ describe('the generator on a broken contract', () => {
     expect((await problemsOf(dir))[0]).toMatch(/^schemas\/payloads\/kyc\.verified\.schema\.json#: not valid JSON/);
   });
 
+  it('names a schema keyword the Python models cannot express, and a property that cannot be a Python field', async () => {
+    // A model that silently dropped a keyword would accept what the schema refuses.
+    const dir = fixture((d) => {
+      replaceIn(path.join(d, 'schemas/payloads/listing.approved.schema.json'), '"properties": {', '"minProperties": 1, "properties": {');
+      replaceIn(path.join(d, 'schemas/payloads/kyc.verified.schema.json'), '"properties": {', '"properties": { "class": { "type": "string" },');
+    });
+    const problems = await problemsOf(dir);
+    expect(problems).toContain('schemas/payloads/listing.approved.schema.json#: the Python model renderers cannot express minProperties');
+    expect(problems).toContain('schemas/payloads/kyc.verified.schema.json#/properties/class: the property name "class" cannot be a field of a Python model (not an identifier, a keyword, or pydantic\'s model_ namespace)');
+  });
+
+  it('renders arrays in both Python models, with their item and length constraints', async () => {
+    const tags = '"tags": { "description": "Labels.", "type": "array", "maxItems": 5, "items": { "type": "string", "maxLength": 20 } },';
+    const dir = fixture((d) => replaceIn(path.join(d, 'schemas/payloads/kyc.verified.schema.json'), '"properties": {', `"properties": { ${tags}`));
+    const files = await renderGenerated(dir);
+    expect(files.get('python/src/goodgo_contracts_events/models.py')).toContain('    tags: NotRequired[list[str]]');
+    expect(files.get('python/src/goodgo_contracts_events/pydantic_models.py')).toContain('    tags: Annotated[list[Annotated[str, Field(max_length=20)]] | None, Field(max_length=5)] = None');
+  });
+
   it('exits 1 with one line per problem and its fix, no stack trace, and writes nothing', () => {
     const dir = fixture((d) => replaceIn(path.join(d, 'asyncapi.yaml'), 'amount: 1250000', 'amount: 0'));
     const before = readFileSync(path.join(dir, 'generated/models.ts'), 'utf8');

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,8 @@ import { dereference } from '../contract/dereference.js';
 import { ContractError, ContractErrors } from '../contract/contract-error.js';
 import { consumerId, idPrefixOf, MODES, toConsumerSchema, withoutAnnotations } from '../contract/schema-modes.js';
 import { renderPythonModels } from './render-python-models.js';
+import { renderPydanticModels } from './render-pydantic-models.js';
+import { walkPythonModels } from './walk-python-models.js';
 import { renderPythonRedisProtocol } from './render-redis-protocol.js';
 import type { PatternHint } from '../../../src/issue-message.js';
 import { generatedHeader } from './generated-header.js';
@@ -22,28 +25,14 @@ export const venvPython = (repo: string = REPO): string => path.join(repo, '.ven
 
 /**
  * Every generated file of the Python package, path -> content: the contract copied as package
- * data, the event-type data, the TypedDict models, and (through scripts/render_python.py in the
- * repository's venv) the fastjsonschema validators and the pydantic models.
+ * data, the event-type data, the TypedDict and pydantic models, and (through scripts/render_python.py
+ * in the repository's venv) the fastjsonschema validators.
  *
  * @throws {ContractErrors} when the venv is missing or the Python tools fail.
  * @example
  * const files = await renderPython(contract, hints);
  */
 export async function renderPython(contract: ContractData, hints: readonly [string, PatternHint][]): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  // The contract as package data: Python reads the very same files, byte for byte.
-  files.set(`${PYTHON_PACKAGE}/contract/asyncapi.yaml`, await readFile(path.join(contract.root, 'asyncapi.yaml'), 'utf8'));
-  for (const s of contract.schemas) {
-    files.set(`${PYTHON_PACKAGE}/contract/${s.file}`, await readFile(path.join(contract.root, s.file), 'utf8'));
-  }
-  for (const script of Object.values(contract.binding?.scripts ?? {})) {
-    files.set(`${PYTHON_PACKAGE}/contract/${path.posix.normalize(script.file)}`, script.text);
-  }
-  files.set(`${PYTHON_PACKAGE}/_generated/contract_data.py`, renderContractData(contract, hints));
-  files.set(`${PYTHON_PACKAGE}/_generated/__init__.py`, generatedHeader('asyncapi.yaml and schemas/', { comment: '#' }) + '"""The generated modules of the package (contract data, Redis protocol, validators), apart from the hand-written ones."""\n');
-  files.set(`${PYTHON_PACKAGE}/models.py`, renderPythonModels(contract));
-  files.set(`${PYTHON_PACKAGE}/_generated/redis_protocol.py`, renderPythonRedisProtocol(contract));
-
   const prefix = idPrefixOf(contract);
   const targets = MODES.flatMap((mode) => {
     const byId = new Map(contract.schemas.map(({ schema }) => {
@@ -59,33 +48,56 @@ export async function renderPython(contract: ContractData, hints: readonly [stri
       ...contract.eventTypes.map((t) => target(t.eventType, `${mode}_${t.eventType.replace(/\W/g, '_')}`, t.payloadSchema.id)),
     ];
   });
-  const pydanticFiles = Object.fromEntries(contract.schemas.map((s) => [s.file.slice('schemas/'.length), toConsumerSchema(s.schema, prefix)]));
-  const request = { validators: targets, pydantic: { files: pydanticFiles, event_titles: contract.eventTypes.map((t) => t.eventSchema.title) }, event_types: contract.eventTypes.map((t) => t.eventType) };
+  const request = { validators: targets };
 
   const python = venvPython();
   if (!existsSync(python)) {
     throw new ContractErrors([new ContractError({ file: '.venv', pointer: '', message: 'the Python environment does not exist', fix: 'run npm run setup (it creates .venv and installs python[dev,pydantic])' })]);
   }
-  // Asynchronous: the Python tools run on their own core while the caller goes on.
-  const run = await runPython(python, [path.join(REPO, 'scripts', 'render_python.py')], JSON.stringify(request));
-  if (run.status !== 0) {
-    throw new ContractErrors([new ContractError({ file: 'scripts/render_python.py', pointer: '', message: `failed: ${run.stderr.trim() || run.error}`, fix: 'run npm run setup to refresh .venv; if it persists, the schemas use something the Python tools reject' })]);
+  // Started before anything here awaits: the caller's next step (ajv) holds this thread for
+  // seconds, and the Python tools run on the other core meanwhile.
+  // Request and reply go through files, not pipes: a pipe holds 64 KB, and while this thread
+  // computes it could neither feed the request (2 MB at 300 types) nor drain the reply (20 MB).
+  const exchange = mkdtempSync(path.join(tmpdir(), 'render-python-'));
+  writeFileSync(path.join(exchange, 'request.json'), JSON.stringify(request));
+  const running = runPython(python, [path.join(REPO, 'scripts', 'render_python.py'), path.join(exchange, 'request.json'), path.join(exchange, 'reply.json')]);
+
+  const files = new Map<string, string>();
+  // The contract as package data: Python reads the very same files, byte for byte.
+  files.set(`${PYTHON_PACKAGE}/contract/asyncapi.yaml`, await readFile(path.join(contract.root, 'asyncapi.yaml'), 'utf8'));
+  const texts = await Promise.all(contract.schemas.map((s) => readFile(path.join(contract.root, s.file), 'utf8')));
+  contract.schemas.forEach((s, i) => files.set(`${PYTHON_PACKAGE}/contract/${s.file}`, texts[i]!));
+  for (const script of Object.values(contract.binding?.scripts ?? {})) {
+    files.set(`${PYTHON_PACKAGE}/contract/${path.posix.normalize(script.file)}`, script.text);
   }
-  for (const [file, content] of Object.entries(JSON.parse(run.stdout) as Record<string, string>)) files.set(file, content);
+  files.set(`${PYTHON_PACKAGE}/_generated/contract_data.py`, renderContractData(contract, hints));
+  files.set(`${PYTHON_PACKAGE}/_generated/__init__.py`, generatedHeader('asyncapi.yaml and schemas/', { comment: '#' }) + '"""The generated modules of the package (contract data, Redis protocol, validators), apart from the hand-written ones."""\n');
+  const models = walkPythonModels(contract);
+  files.set(`${PYTHON_PACKAGE}/models.py`, renderPythonModels(models));
+  files.set(`${PYTHON_PACKAGE}/pydantic_models.py`, renderPydanticModels(models));
+  files.set(`${PYTHON_PACKAGE}/_generated/redis_protocol.py`, renderPythonRedisProtocol(contract));
+
+  const run = await running;
+  try {
+    if (run.status !== 0) {
+      throw new ContractErrors([new ContractError({ file: 'scripts/render_python.py', pointer: '', message: `failed: ${run.stderr.trim() || run.error}`, fix: 'run npm run setup to refresh .venv; if it persists, the schemas use something the Python tools reject' })]);
+    }
+    const reply = JSON.parse(await readFile(path.join(exchange, 'reply.json'), 'utf8')) as Record<string, string>;
+    for (const [file, content] of Object.entries(reply)) files.set(file, content);
+  } finally {
+    rmSync(exchange, { recursive: true, force: true });
+  }
   return files;
 }
 
-/** Runs `python` with `input` on stdin; resolves with its exit status and output, never rejects. */
-function runPython(python: string, args: readonly string[], input: string): Promise<{ status: number | null; stdout: string; stderr: string; error?: string }> {
+/** Runs `python` with `args`; resolves with its exit status and error output, never rejects. */
+function runPython(python: string, args: readonly string[]): Promise<{ status: number | null; stderr: string; error?: string }> {
   return new Promise((resolve) => {
-    const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
+    const child = spawn(python, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => resolve({ status: null, stdout: '', stderr: '', error: e.message }));
-    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    child.stdin.end(input);
+    child.on('error', (e) => resolve({ status: null, stderr: '', error: e.message }));
+    child.on('close', (status) => resolve({ status, stderr: Buffer.concat(err).toString('utf8') }));
   });
 }
 
