@@ -18,12 +18,20 @@ export class ContractError extends Error {
   readonly pointer: string;
   /** How to fix it. */
   readonly fix: string;
+  /** What is wrong, without the place (`message` is `file#pointer: what`). */
+  readonly what: string;
 
   constructor(problem: { file: string; pointer: string; message: string; fix: string }) {
     super(`${problem.file}#${problem.pointer}: ${problem.message}`);
     this.file = problem.file;
     this.pointer = problem.pointer;
     this.fix = problem.fix;
+    this.what = problem.message;
+  }
+
+  /** The problem as plain data (what the constructor takes): it survives JSON and postMessage. */
+  toProblem(): { file: string; pointer: string; message: string; fix: string } {
+    return { file: this.file, pointer: this.pointer, message: this.what, fix: this.fix };
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Parser, fromFile, DiagnosticSeverity, type AsyncAPIDocumentInterface } from '@asyncapi/parser';
-import { parse as parseYaml } from 'yaml';
+import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
+import jsYaml from 'js-yaml';
 import { ContractError, ContractErrors } from './contract-error.js';
 import { jsonPointer } from './json-pointer.js';
 import { fillKey, readBinding, readLimits, type EventLimits, type RedisBinding } from './load-binding.js';
@@ -133,10 +133,21 @@ async function parseDocument(root: string, lint: boolean): Promise<AsyncAPIDocum
   return document;
 }
 
-async function parseWithProblems(root: string, lint: boolean): Promise<{ document: AsyncAPIDocumentInterface | undefined; problems: ContractError[] }> {
+/**
+ * Runs `@asyncapi/parser` on asyncapi.yaml at `root` (or on `document`, the file's data changed
+ * in memory, resolved as if it were the file) and returns its errors and warnings as contract
+ * errors. With `lint`, its core and recommended rules too.
+ *
+ * @example
+ * const { problems } = await parseWithProblems(root, true);
+ */
+export async function parseWithProblems(root: string, lint: boolean, document?: JsonObject): Promise<{ document: AsyncAPIDocumentInterface | undefined; problems: ContractError[] }> {
+  // Imported here, not above: it takes a second to load, and most scripts read the files alone.
+  const { Parser, fromFile, DiagnosticSeverity } = await import('@asyncapi/parser');
   // `source` must be the absolute path: relative $refs resolve against it, not the cwd.
   const parser = new Parser({ ruleset: { core: lint, recommended: lint } });
-  const { document, diagnostics } = await fromFile(parser, path.join(root, DOCUMENT)).parse();
+  const source = path.join(root, DOCUMENT);
+  const { document: parsed, diagnostics } = document === undefined ? await fromFile(parser, source).parse() : await parser.parse(JSON.stringify(document), { source });
   const problems: ContractError[] = [];
   for (const d of diagnostics) {
     // Hints and infos (e.g. "3.1.0 exists") are advice; Modelina only supports 3.0.0.
@@ -152,7 +163,7 @@ async function parseWithProblems(root: string, lint: boolean): Promise<{ documen
       }),
     );
   }
-  return { document, problems };
+  return { document: parsed, problems };
 }
 
 /**
@@ -336,7 +347,9 @@ async function readRawDocument(root: string): Promise<JsonObject> {
   }
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    // js-yaml with the YAML 1.2 core schema (no timestamps: a date stays a string): the same data
+    // as the yaml package gives, 5 to 8 times faster (0.1 s vs 0.5-0.9 s for the 300-type contract).
+    raw = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
   } catch (e) {
     throw new ContractErrors([new ContractError({ file: DOCUMENT, pointer: '', message: `not valid YAML: ${(e as Error).message}`, fix: 'fix the YAML syntax' })]);
   }
@@ -351,10 +364,14 @@ async function readSchemas(root: string): Promise<SchemaFile[]> {
   const files = entries.filter((f) => f.endsWith('.schema.json')).map((f) => f.split(path.sep).join('/')).sort();
   const out: SchemaFile[] = [];
   const problems: ContractError[] = [];
-  for (const f of files) {
+  // Read at once (hundreds of files at 300 types), parsed in order.
+  const texts = await Promise.allSettled(files.map((f) => readFile(path.join(dir, f), 'utf8')));
+  for (const [i, f] of files.entries()) {
     const file = `schemas/${f}`;
     try {
-      const schema: unknown = JSON.parse(await readFile(path.join(dir, f), 'utf8'));
+      const text = texts[i]!;
+      if (text.status === 'rejected') throw text.reason;
+      const schema: unknown = JSON.parse(text.value);
       if (!isObject(schema) || typeof schema['$id'] !== 'string') {
         problems.push(new ContractError({ file, pointer: '/$id', message: 'a schema file must be an object with a string $id', fix: 'add "$id": "https://schemas.goodgo.dev/contracts-events/<path>"' }));
         continue;

@@ -1,5 +1,5 @@
-import { readContract, withDocument } from '../contract/load-contract.js';
-import { renderModels } from './render-models.js';
+import { readContract } from '../contract/load-contract.js';
+import { renderModelsInWorker } from './render-models.js';
 import { renderEventTypes } from './render-event-types.js';
 import { compileValidators, patternHints } from './render-validators.js';
 import { renderPython } from './render-python.js';
@@ -22,16 +22,18 @@ export const GENERATED_DIRS = ['generated', 'python/src/goodgo_contracts_events/
  * files.get('generated/event-types.ts'); // 'export const EVENT_TYPES = ...'
  */
 export async function renderGenerated(root: string): Promise<Map<string, string>> {
-  // The Python tools (seconds per hundred types) need only the files: they start first, in their
-  // own process, and the parser, ajv and Modelina run meanwhile on the other core.
-  const data = await readContract(root);
-  const python = renderPython(data, patternHints(data));
-  python.catch(() => undefined); // awaited below; a contract error from the parser wins
-  const contract = await withDocument(data, { lint: false }); // npm run check lints
+  // Everything renders from the files (npm run check runs the parser's rules on the document),
+  // in three places at once: Modelina on a worker thread, the Python tools in their own process,
+  // and ajv here.
+  const reading = readContract(root);
+  const models = renderModelsInWorker(reading);
+  models.catch(() => undefined); // awaited below, after the contract (whose errors come first)
+  const contract = await reading;
+  const python = renderPython(contract, patternHints(contract));
+  python.catch(() => undefined);
   const { files: validators } = compileValidators(contract);
-  const models = await renderModels(contract);
   return new Map([
-    ['generated/models.ts', models],
+    ['generated/models.ts', await models],
     ['generated/event-types.ts', renderEventTypes(contract)],
     ['generated/redis-protocol.ts', renderRedisProtocol(contract)],
     ...validators,
