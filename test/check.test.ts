@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { eventTypeNameProblem, isPastTense, pascalName, UNKNOWN_EVENT_TYPE_FIXTURE } from '../scripts/lib/contract/event-type-name.ts';
 import { freshEventType } from './support/fresh-event-type.ts';
 import { lintContract } from '../scripts/lib/governance/lint-contract.ts';
-import { loadContract } from '../scripts/lib/contract/load-contract.ts';
+import { readContract } from '../scripts/lib/contract/load-contract.ts';
 import { renderEventTypes } from '../scripts/lib/render/render-event-types.ts';
 import { ROOT } from './support/contract-examples.ts';
 import { CONTRACT_FILES } from '../scripts/lib/contract/contract-files.ts';
@@ -29,7 +29,7 @@ function fixture(edits: Record<string, (text: string) => string> = {}): string {
   return dir;
 }
 const lint = async (dir: string, today = new Date('2026-11-27T12:00:00Z')): Promise<string[]> =>
-  (await lintContract(await loadContract(dir), { today })).map((p) => p.message);
+  (await lintContract(await readContract(dir), { today })).map((p) => p.message);
 const editJson = (mutate: (schema: Record<string, any>) => void) => (text: string): string => {
   const schema = JSON.parse(text) as Record<string, any>;
   mutate(schema);
@@ -80,7 +80,7 @@ describe('npm run check', () => {
     expect(early.join('\n')).toContain('asyncapi.yaml#/components/messages/payment.completed/x-lifecycle/state: enforced after 7 day(s) of dual-publishing; consumers may hard-fail only after 14');
     const later = fixture({ 'asyncapi.yaml': enforce('2026-11-01', '2026-11-20') });
     // The lifecycle is in generated/event-types.ts (EVENT_LIFECYCLE): regenerate it, as the author would.
-    writeFileSync(path.join(later, 'generated/event-types.ts'), renderEventTypes(await loadContract(later)));
+    writeFileSync(path.join(later, 'generated/event-types.ts'), renderEventTypes(await readContract(later)));
     expect(await lint(later)).toEqual([]);
   });
 
@@ -101,8 +101,20 @@ describe('npm run check', () => {
 
   it('notices a schema edited without npm run generate: its validators are stale', async () => {
     const dir = fixture({ 'schemas/payloads/kyc.verified.schema.json': editJson((s) => { s['required'] = s['required'].filter((r: string) => r !== 'provider'); }) });
-    const problems = await lintContract(await loadContract(dir), { today: new Date('2026-11-27T12:00:00Z') });
+    const problems = await lintContract(await readContract(dir), { today: new Date('2026-11-27T12:00:00Z') });
     expect(problems.map((p) => p.message)).toEqual(['generated/payload-validators/kyc.verified.cjs#: stale: generated from another contract (or missing)']);
+  });
+
+  it("runs @asyncapi/parser's rules on the document, beside its own", () => {
+    const dir = fixture({
+      'asyncapi.yaml': (t) => t.replace(/^(info:\n) {2}title: .*\n/m, '$1'),
+      'schemas/payloads/kyc.verified.schema.json': editJson((s) => delete s['properties']['userId']['description']),
+    });
+    const cli = run(CHECK, '--root', dir);
+    expect(cli.status).toBe(1);
+    const errors = cli.stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(errors[0]).toBe('error: asyncapi.yaml#/info: asyncapi-document-resolved: "info" property must have required property "title"; fix: correct the document so that @asyncapi/parser reports no error or warning');
+    expect(errors[1]).toMatch(/^error: schemas\/payloads\/kyc\.verified\.schema\.json#\/properties\/userId: a property without a description/);
   });
 
   it('prints one line per problem with file, pointer, what and fix, and exits 1', () => {

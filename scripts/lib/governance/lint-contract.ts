@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { check as recheck } from 'recheck';
-import { parse as parseYaml } from 'yaml';
 import { ContractError, ContractErrors } from '../contract/contract-error.js';
 import { eventTypeNameProblem } from '../contract/event-type-name.js';
 import { jsonPointer } from '../contract/json-pointer.js';
@@ -9,6 +8,7 @@ import type { ContractData, JsonObject } from '../contract/load-contract.js';
 import { compileValidators } from '../render/render-validators.js';
 import { renderEventTypes } from '../render/render-event-types.js';
 import { renderRedisProtocol } from '../render/render-redis-protocol.js';
+import { runInWorker } from '../run-in-worker.js';
 import { isObject } from '../contract/json-object.js';
 
 const DAY = 86_400_000;
@@ -42,10 +42,23 @@ export async function lintContract(contract: ContractData, options: { today: Dat
   lintNames(contract, add);
   lintLifecycle(contract, options.today, add);
   await lintSchemas(contract, add);
-  await lintPlaceholders(contract, add);
+  lintPlaceholders(contract, add);
   const validators = lintExamples(contract, problems);
   await lintGenerated(contract, validators, problems, add);
   return problems;
+}
+
+/**
+ * {@link lintContract} on a worker thread: `npm run check` runs the parser's rules
+ * (lintDocument) on the main thread meanwhile, each on its core.
+ *
+ * @example
+ * const problems = await lintContractInWorker(readContract(root), { today: new Date() });
+ */
+export async function lintContractInWorker(contract: Promise<ContractData>, options: { today: Date }): Promise<ContractError[]> {
+  const data = contract.then((c) => ({ contract: c, today: options.today.toISOString() }));
+  const problems = await runInWorker<ReturnType<ContractError['toProblem']>[]>(new URL('./lint-contract-worker.ts', import.meta.url), data);
+  return problems.map((p) => new ContractError(p));
 }
 
 /** Records one problem: file, JSON pointer, what is wrong, how to fix it. */
@@ -130,6 +143,8 @@ async function lintSchemas(contract: ContractData, add: Add): Promise<void> {
     };
     visit(schema, []);
   }
+  // A pattern defined inline in many payloads is analysed once (recheck takes ~25 ms a pattern).
+  const analysed = new Map<string, ReturnType<typeof recheck>>();
   for (const { file, pointer, pattern } of patterns) {
     for (const [construct, why] of UNPORTABLE) if (construct.test(pattern)) add(file, pointer, `pattern ${pattern}: ${why.split(':')[0]}`, why.includes(':') ? why.slice(why.indexOf(':') + 2) : 'rewrite it with ASCII classes');
     if (!pattern.startsWith('^') || !pattern.endsWith('$(?!\\n)')) {
@@ -142,7 +157,8 @@ async function lintSchemas(contract: ContractData, add: Add): Promise<void> {
       continue;
     }
     // A real analyser (recheck), not a heuristic: it finds an attack string or proves there is none.
-    const diagnostics = await recheck(pattern, 'u');
+    if (!analysed.has(pattern)) analysed.set(pattern, recheck(pattern, 'u'));
+    const diagnostics = await analysed.get(pattern)!;
     if (diagnostics.status === 'vulnerable') {
       add(file, pointer, `pattern ${pattern} backtracks catastrophically (${diagnostics.complexity.type}; attack "${diagnostics.attack.pattern}")`, 'remove the ambiguity: no nested or adjacent quantifiers that can match the same text');
     } else if (diagnostics.status === 'unknown') {
@@ -151,15 +167,14 @@ async function lintSchemas(contract: ContractData, add: Add): Promise<void> {
   }
 }
 
-async function lintPlaceholders(contract: ContractData, add: Add): Promise<void> {
+function lintPlaceholders(contract: ContractData, add: Add): void {
   // Placeholders anywhere in the document (new-event leaves them for a human).
-  const raw = parseYaml(await readFile(path.join(contract.root, 'asyncapi.yaml'), 'utf8')) as unknown;
   const scan = (node: unknown, segments: (string | number)[]): void => {
     if (typeof node === 'string' && /\bTODO\b/.test(node)) add('asyncapi.yaml', jsonPointer(segments), `placeholder: "${node}"`, 'write the real text');
     else if (Array.isArray(node)) node.forEach((v, i) => scan(v, [...segments, i]));
     else if (isObject(node)) for (const [k, v] of Object.entries(node)) scan(v, [...segments, k]);
   };
-  scan(raw, []);
+  scan(contract.raw, []);
 }
 
 /** The generated validator files, compiled; empty when the schemas do not compile (problems say why). */
@@ -180,10 +195,11 @@ async function lintGenerated(contract: ContractData, validators: ReadonlyMap<str
   const generated = async (file: string): Promise<string> => readFile(path.join(contract.root, file), 'utf8').catch(() => '');
   const [eventTypes, models] = await Promise.all([generated('generated/event-types.ts'), generated('generated/models.ts')]);
   const literals = /EVENT_TYPES = \[([^\]]*)\]/.exec(eventTypes)?.[1]?.match(/'([^']+)'/g)?.map((q) => q.slice(1, -1)) ?? [];
+  const interfaces = new Set([...models.matchAll(/^export interface (\w+)/gm)].map((m) => m[1]));
   for (const t of contract.eventTypes) {
     if (!literals.includes(t.eventType)) add('generated/event-types.ts', '', `no literal for "${t.eventType}"`, 'run npm run generate');
     for (const title of [t.eventSchema.title, t.payloadSchema.title]) {
-      if (!new RegExp(`^export interface ${title}\\b`, 'm').test(models)) add('generated/models.ts', '', `no model ${title} for "${t.eventType}"`, 'run npm run generate');
+      if (!interfaces.has(title)) add('generated/models.ts', '', `no model ${title} for "${t.eventType}"`, 'run npm run generate');
     }
   }
   for (const literal of literals) if (!known.has(literal)) add('generated/event-types.ts', '', `literal "${literal}" has no event type in the contract`, 'run npm run generate');
