@@ -7,7 +7,8 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readContract } from './lib/contract/load-contract.js';
-import { checkContractExamples } from './lib/render/render-validators.js';
+import { checkContractExamplesInWorker } from './lib/render/render-validators.js';
+import { inBatches } from './lib/in-batches.js';
 import { renderDocsSite } from './lib/render/render-docs-site.js';
 import { renderDocsMarkdown } from './lib/render/render-docs-markdown.js';
 import { runScript } from './lib/run-script.js';
@@ -18,12 +19,17 @@ const root = path.resolve(rootArg ?? path.join(path.dirname(fileURLToPath(import
 
 await runScript(async () => {
   const started = performance.now();
-  const contract = await readContract(root); // the files are enough; npm run check lints the document
-  checkContractExamples(contract); // throws, naming the pointer, if a message example fails its schema
+  const reading = readContract(root); // the files are enough; npm run check lints the document
+  // Throws, naming the pointer, if a message example fails its schema: checked on a worker thread
+  // while the pages render here, and before anything is written.
+  const examples = checkContractExamplesInWorker(reading);
+  examples.catch(() => undefined); // awaited below, after the contract (whose errors come first)
+  const contract = await reading;
   const files = new Map([...renderDocsSite(contract), ['docs/events.md', renderDocsMarkdown(contract)]]);
+  await examples;
   await mkdir(path.join(root, 'docs', 'events'), { recursive: true });
-  for (const [file, content] of files) await writeFile(path.join(root, `${file}.tmp`), content);
-  for (const file of files.keys()) await rename(path.join(root, `${file}.tmp`), path.join(root, file));
+  await inBatches([...files], ([file, content]) => writeFile(path.join(root, `${file}.tmp`), content));
+  await inBatches([...files.keys()], (file) => rename(path.join(root, `${file}.tmp`), path.join(root, file)));
   // Pages of types the contract no longer has.
   for (const name of await readdir(path.join(root, 'docs', 'events'))) {
     if (!files.has(`docs/events/${name}`)) await rm(path.join(root, 'docs', 'events', name));

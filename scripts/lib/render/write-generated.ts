@@ -1,6 +1,7 @@
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GENERATED_DIRS, renderGenerated } from './render-generated.js';
+import { inBatches } from '../in-batches.js';
 
 /** Files under the generated folders that `files` no longer contains. */
 export async function staleFiles(root: string, files: ReadonlyMap<string, string>): Promise<string[]> {
@@ -36,8 +37,3 @@ export async function writeGenerated(root: string): Promise<{ written: string[];
   return { written: [...files.keys()], removed: stale };
 }
 
-// Thousands of files at 300 types: one at a time, the writes took 2 s; a few dozen at once keep
-// the thread pool busy without running out of file descriptors.
-async function inBatches<T>(items: readonly T[], each: (item: T) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += 64) await Promise.all(items.slice(i, i + 64).map(each));
-}
