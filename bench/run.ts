@@ -239,7 +239,7 @@ function patternsOf(e: typeof event): [RegExp, string][] {
     JSON.parse(readFileSync(path.join(ROOT, 'schemas', f), 'utf8')) as never;
   const envelope = read('envelope.schema.json');
   const common = read('common.schema.json');
-  const payload = read('payloads/payment.completed.schema.json');
+  const payload = read('payment.completed.schema.json');
   const re = (p: string): RegExp => new RegExp(p, 'u');
   return [
     [re(envelope.definitions['EventId']!.pattern), e.eventId],
@@ -262,7 +262,7 @@ function zodEquivalent(object: typeof z.strictObject) {
   const read = (f: string): SchemaJson => JSON.parse(readFileSync(path.join(ROOT, 'schemas', f), 'utf8')) as SchemaJson;
   const envelope = read('envelope.schema.json');
   const common = read('common.schema.json');
-  const payload = read('payloads/payment.completed.schema.json');
+  const payload = read('payment.completed.schema.json');
   const re = (p: string): RegExp => new RegExp(p, 'u');
   const id = z.string().regex(re(common.definitions['EntityId']!.pattern));
   const utc = z.string().regex(re(common.definitions['UtcTimestamp']!.pattern));

@@ -47,30 +47,30 @@ describe('npm run check', () => {
   });
 
   it('refuses unportable patterns, naming the construct', async () => {
-    const dir = fixture({ 'schemas/payloads/payment.completed.schema.json': (t) => t.replace('"^[A-Z]{3}$(?!\\\\n)"', '"^\\\\w{3}$(?!\\\\n)"') });
-    expect((await lint(dir)).join('\n')).toMatch(/payloads\/payment\.completed\.schema\.json#\/properties\/currency\/pattern: pattern \^\\w\{3\}\$\(\?!\\n\): \\d, \\w, \\s and \\b match non-ASCII/);
+    const dir = fixture({ 'schemas/payment.completed.schema.json': (t) => t.replace('"^[A-Z]{3}$(?!\\\\n)"', '"^\\\\w{3}$(?!\\\\n)"') });
+    expect((await lint(dir)).join('\n')).toMatch(/payment\.completed\.schema\.json#\/properties\/currency\/pattern: pattern \^\\w\{3\}\$\(\?!\\n\): \\d, \\w, \\s and \\b match non-ASCII/);
   });
 
   it('refuses a bare $ that lets a trailing newline through in Python', async () => {
-    const dir = fixture({ 'schemas/payloads/payment.completed.schema.json': (t) => t.replace('"^[A-Z]{3}$(?!\\\\n)"', '"^[A-Z]{3}$"') });
+    const dir = fixture({ 'schemas/payment.completed.schema.json': (t) => t.replace('"^[A-Z]{3}$(?!\\\\n)"', '"^[A-Z]{3}$"') });
     expect((await lint(dir)).join('\n')).toContain('pattern ^[A-Z]{3}$ is not anchored as ^...$(?!\\n)');
   });
 
   it('refuses a pattern that backtracks catastrophically (recheck finds the attack)', async () => {
-    const dir = fixture({ 'schemas/payloads/listing.approved.schema.json': (t) => t.replace('"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\\\n)"', '"^(?:[a-z]+)*/$(?!\\\\n)"') });
+    const dir = fixture({ 'schemas/listing.approved.schema.json': (t) => t.replace('"^[a-z][a-z0-9_]*(?:/[a-z][a-z0-9_]*)*$(?!\\\\n)"', '"^(?:[a-z]+)*/$(?!\\\\n)"') });
     expect((await lint(dir)).join('\n')).toMatch(/backtracks catastrophically \(exponential; attack/);
   });
 
   it('wants a description on every property and a title on every object and enum', async () => {
     const dir = fixture({
-      'schemas/payloads/kyc.verified.schema.json': editJson((s) => {
+      'schemas/kyc.verified.schema.json': editJson((s) => {
         delete s['properties']['userId']['description'];
         delete s['properties']['level']['title'];
       }),
     });
     const problems = await lint(dir);
-    expect(problems).toContain('schemas/payloads/kyc.verified.schema.json#/properties/userId: a property without a description');
-    expect(problems).toContain('schemas/payloads/kyc.verified.schema.json#/properties/level: an object or enum without a title');
+    expect(problems).toContain('schemas/kyc.verified.schema.json#/properties/userId: a property without a description');
+    expect(problems).toContain('schemas/kyc.verified.schema.json#/properties/level: an object or enum without a title');
   });
 
   it('refuses enforced before 14 days of dual-publishing, and accepts it after', async () => {
@@ -100,7 +100,7 @@ describe('npm run check', () => {
   });
 
   it('notices a schema edited without npm run generate: its validators are stale', async () => {
-    const dir = fixture({ 'schemas/payloads/kyc.verified.schema.json': editJson((s) => { s['required'] = s['required'].filter((r: string) => r !== 'provider'); }) });
+    const dir = fixture({ 'schemas/kyc.verified.schema.json': editJson((s) => { s['required'] = s['required'].filter((r: string) => r !== 'provider'); }) });
     const problems = await lintContract(await readContract(dir), { today: new Date('2026-11-27T12:00:00Z') });
     expect(problems.map((p) => p.message)).toEqual(['generated/payload-validators/kyc.verified.cjs#: stale: generated from another contract (or missing)']);
   });
@@ -108,20 +108,20 @@ describe('npm run check', () => {
   it("runs @asyncapi/parser's rules on the document, beside its own", () => {
     const dir = fixture({
       'asyncapi.yaml': (t) => t.replace(/^(info:\n) {2}title: .*\n/m, '$1'),
-      'schemas/payloads/kyc.verified.schema.json': editJson((s) => delete s['properties']['userId']['description']),
+      'schemas/kyc.verified.schema.json': editJson((s) => delete s['properties']['userId']['description']),
     });
     const cli = run(CHECK, '--root', dir);
     expect(cli.status).toBe(1);
     const errors = cli.stderr.split('\n').filter((l) => l.startsWith('error: '));
     expect(errors[0]).toBe('error: asyncapi.yaml#/info: asyncapi-document-resolved: "info" property must have required property "title"; fix: correct the document so that @asyncapi/parser reports no error or warning');
-    expect(errors[1]).toMatch(/^error: schemas\/payloads\/kyc\.verified\.schema\.json#\/properties\/userId: a property without a description/);
+    expect(errors[1]).toMatch(/^error: schemas\/kyc\.verified\.schema\.json#\/properties\/userId: a property without a description/);
   });
 
   it('prints one line per problem with file, pointer, what and fix, and exits 1', () => {
-    const dir = fixture({ 'schemas/payloads/kyc.verified.schema.json': editJson((s) => delete s['properties']['userId']['description']) });
+    const dir = fixture({ 'schemas/kyc.verified.schema.json': editJson((s) => delete s['properties']['userId']['description']) });
     const cli = run(CHECK, '--root', dir);
     expect(cli.status).toBe(1);
-    expect(cli.stderr.split('\n')[0]).toBe('error: schemas/payloads/kyc.verified.schema.json#/properties/userId: a property without a description; fix: describe it: the description is the documentation, in the models and the docs');
+    expect(cli.stderr.split('\n')[0]).toBe('error: schemas/kyc.verified.schema.json#/properties/userId: a property without a description; fix: describe it: the description is the documentation, in the models and the docs');
   });
 });
 

@@ -58,7 +58,7 @@ describe('npm run compat', () => {
 
   it('fails with a table row naming a required field removed from payment.completed', () => {
     const head = copy();
-    const file = path.join(head, 'schemas/payloads/payment.completed.schema.json');
+    const file = path.join(head, 'schemas/payment.completed.schema.json');
     const schema = JSON.parse(readFileSync(file, 'utf8')) as { required: string[]; properties: Record<string, unknown> };
     schema.required = schema.required.filter((r) => r !== 'orderId');
     delete schema.properties['orderId'];
@@ -74,7 +74,7 @@ describe('npm run compat', () => {
 
   it('passes a safe change (an optional field added) and prints it', () => {
     const head = copy();
-    const file = path.join(head, 'schemas/payloads/kyc.verified.schema.json');
+    const file = path.join(head, 'schemas/kyc.verified.schema.json');
     const schema = JSON.parse(readFileSync(file, 'utf8')) as { properties: Record<string, unknown> };
     schema.properties['country'] = { description: 'ISO 3166-1 alpha-2 country of the document.', type: 'string', pattern: '^[A-Z]{2}$(?!\\n)' };
     writeFileSync(file, JSON.stringify(schema, null, 2));

@@ -45,6 +45,15 @@ describe('schemas/', () => {
   // Titles, descriptions, $ref siblings and portable patterns are rules of npm run check
   // (scripts/lib/governance/lint-contract.ts), tested rule by rule in test/check.test.ts.
 
+  it('serves one payload schema per type at schemas/<eventType>.schema.json, its $id its path', () => {
+    // Python services load the directory: the envelope and one file per event type, as promised.
+    for (const t of contract.eventTypes) {
+      const file = contract.schemas.find((s) => s.schema['$id'] === t.payloadSchema.id)!.file;
+      expect(file).toBe(`schemas/${t.eventType}.schema.json`);
+    }
+    for (const { file, schema } of contract.schemas) expect(schema['$id']).toBe(`https://schemas.goodgo.dev/contracts-events/${file.slice('schemas/'.length)}`);
+  });
+
   it('per-type event schemas repeat the envelope property by property', () => {
     const envelope = contract.schemas.find((s) => s.file === 'schemas/envelope.schema.json')!.schema;
     const envelopeProps = Object.keys(envelope['properties'] as JsonObject);
@@ -58,7 +67,7 @@ describe('schemas/', () => {
         expect(props[key], `${t.eventType} ${key}`).toEqual({ $ref: `../envelope.schema.json#/definitions/${key[0]!.toUpperCase()}${key.slice(1)}` });
       }
       expect(props['occurredAt'], t.eventType).toEqual({ $ref: '../common.schema.json#/definitions/UtcTimestamp' });
-      expect(props['payload'], t.eventType).toEqual({ $ref: `../payloads/${t.eventType}.schema.json` });
+      expect(props['payload'], t.eventType).toEqual({ $ref: `../${t.eventType}.schema.json` });
     }
   });
 });

@@ -57,7 +57,7 @@ afterAll(async () => {
 
 /** A field of the type's payload the page must show: its first required property, from the schema. */
 const fieldOf = (eventType: string): { name: string; description: string } => {
-  const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'payloads', `${eventType}.schema.json`), 'utf8')) as { required: string[]; properties: Record<string, { description: string }> };
+  const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', `${eventType}.schema.json`), 'utf8')) as { required: string[]; properties: Record<string, { description: string }> };
   const name = schema.required[0]!;
   return { name, description: schema.properties[name]!.description };
 };

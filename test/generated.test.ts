@@ -101,24 +101,24 @@ describe('the generator on a broken contract', () => {
   });
 
   it('names a schema file that is not JSON', async () => {
-    const dir = fixture((d) => writeFileSync(path.join(d, 'schemas/payloads/kyc.verified.schema.json'), '{ "title": '));
-    expect((await problemsOf(dir))[0]).toMatch(/^schemas\/payloads\/kyc\.verified\.schema\.json#: not valid JSON/);
+    const dir = fixture((d) => writeFileSync(path.join(d, 'schemas/kyc.verified.schema.json'), '{ "title": '));
+    expect((await problemsOf(dir))[0]).toMatch(/^schemas\/kyc\.verified\.schema\.json#: not valid JSON/);
   });
 
   it('names a schema keyword the Python models cannot express, and a property that cannot be a Python field', async () => {
     // A model that silently dropped a keyword would accept what the schema refuses.
     const dir = fixture((d) => {
-      replaceIn(path.join(d, 'schemas/payloads/listing.approved.schema.json'), '"properties": {', '"minProperties": 1, "properties": {');
-      replaceIn(path.join(d, 'schemas/payloads/kyc.verified.schema.json'), '"properties": {', '"properties": { "class": { "type": "string" },');
+      replaceIn(path.join(d, 'schemas/listing.approved.schema.json'), '"properties": {', '"minProperties": 1, "properties": {');
+      replaceIn(path.join(d, 'schemas/kyc.verified.schema.json'), '"properties": {', '"properties": { "class": { "type": "string" },');
     });
     const problems = await problemsOf(dir);
-    expect(problems).toContain('schemas/payloads/listing.approved.schema.json#: the Python model renderers cannot express minProperties');
-    expect(problems).toContain('schemas/payloads/kyc.verified.schema.json#/properties/class: the property name "class" cannot be a field of a Python model (not an identifier, a keyword, or pydantic\'s model_ namespace)');
+    expect(problems).toContain('schemas/listing.approved.schema.json#: the Python model renderers cannot express minProperties');
+    expect(problems).toContain('schemas/kyc.verified.schema.json#/properties/class: the property name "class" cannot be a field of a Python model (not an identifier, a keyword, or pydantic\'s model_ namespace)');
   });
 
   it('renders arrays in both Python models, with their item and length constraints', async () => {
     const tags = '"tags": { "description": "Labels.", "type": "array", "maxItems": 5, "items": { "type": "string", "maxLength": 20 } },';
-    const dir = fixture((d) => replaceIn(path.join(d, 'schemas/payloads/kyc.verified.schema.json'), '"properties": {', `"properties": { ${tags}`));
+    const dir = fixture((d) => replaceIn(path.join(d, 'schemas/kyc.verified.schema.json'), '"properties": {', `"properties": { ${tags}`));
     const files = await renderGenerated(dir);
     expect(files.get('python/src/goodgo_contracts_events/models.py')).toContain('    tags: NotRequired[list[str]]');
     expect(files.get('python/src/goodgo_contracts_events/pydantic_models.py')).toContain('    tags: Annotated[list[Annotated[str, Field(max_length=20)]] | None, Field(max_length=5)] = None');
@@ -138,7 +138,7 @@ describe('the generator on a broken contract', () => {
   });
 
   it('--check exits 1 and names the stale file when generated/ drifts', () => {
-    const dir = fixture((d) => replaceIn(path.join(d, 'schemas/payloads/kyc.verified.schema.json'), 'The verified user.', 'The user who was verified.'));
+    const dir = fixture((d) => replaceIn(path.join(d, 'schemas/kyc.verified.schema.json'), 'The verified user.', 'The user who was verified.'));
     const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/generate.ts'), '--root', dir, '--check'], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('generated files are out of date: generated/models.ts');

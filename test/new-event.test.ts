@@ -22,13 +22,13 @@ const sh = (command: string, args: readonly string[], options: { env?: NodeJS.Pr
 
 /** What a contributor writes where new-event left placeholders: real text, two fields, a real example. */
 function fillIn(name: string): void {
-  const payloadFile = path.join(dir, 'schemas', 'payloads', `${name}.schema.json`);
+  const payloadFile = path.join(dir, 'schemas', `${name}.schema.json`);
   const payload = JSON.parse(readFileSync(payloadFile, 'utf8')) as Record<string, unknown>;
   payload['description'] = 'An order left the warehouse with a carrier.';
   payload['required'] = ['orderId', 'shippedAt'];
   payload['properties'] = {
-    orderId: { description: 'The order that was shipped.', allOf: [{ $ref: '../common.schema.json#/definitions/EntityId' }] },
-    shippedAt: { description: 'When the carrier collected the parcel.', allOf: [{ $ref: '../common.schema.json#/definitions/UtcTimestamp' }] },
+    orderId: { description: 'The order that was shipped.', allOf: [{ $ref: './common.schema.json#/definitions/EntityId' }] },
+    shippedAt: { description: 'When the carrier collected the parcel.', allOf: [{ $ref: './common.schema.json#/definitions/UtcTimestamp' }] },
   };
   writeFileSync(payloadFile, `${JSON.stringify(payload, null, 2)}\n`);
   const file = path.join(dir, 'asyncapi.yaml');

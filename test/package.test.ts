@@ -63,15 +63,17 @@ describe('the packed package', () => {
   it('requires from CommonJS (Node >= 20.19 loads the ES module synchronously), errors included', () => {
     writeFileSync(path.join(project, 'cjs.cjs'), `
       const { createEnvelope, EventValidationError } = require('@goodgo/contracts-events');
-      const schema = require('@goodgo/contracts-events/schemas/payloads/payment.completed.schema.json');
+      const schema = require('@goodgo/contracts-events/schemas/payment.completed.schema.json');
+      // The path before schemas/<type>.schema.json, kept in the exports map for existing importers.
+      const old = require('@goodgo/contracts-events/schemas/payloads/payment.completed.schema.json');
       const event = createEnvelope('payment.completed', ${PAYMENT}, { producer: 'api' });
       let caught = '';
       try { createEnvelope('payment.completed', { ...event.payload, amount: 0 }, { producer: 'api' }); }
       catch (e) { caught = e instanceof EventValidationError ? e.errors[0].instancePath : 'wrong error'; }
-      console.log(JSON.stringify({ type: event.eventType, title: schema.title, caught }));
+      console.log(JSON.stringify({ type: event.eventType, title: schema.title, id: schema.$id, same: old === schema, caught }));
     `);
     const out = execFileSync(process.execPath, ['cjs.cjs'], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    expect(JSON.parse(out)).toEqual({ type: 'payment.completed', title: 'PaymentCompletedPayload', caught: '/payload/amount' });
+    expect(JSON.parse(out)).toEqual({ type: 'payment.completed', title: 'PaymentCompletedPayload', id: 'https://schemas.goodgo.dev/contracts-events/payment.completed.schema.json', same: true, caught: '/payload/amount' });
   });
 
   it('works bundled by esbuild and run where no node_modules exist: every type\'s payload validator comes along, loaded on first use', () => {

@@ -42,7 +42,7 @@ def test_the_wheel_ships_the_contract_and_the_generated_code(wheel: Path) -> Non
         "goodgo_contracts_events/py.typed",
         "goodgo_contracts_events/contract/asyncapi.yaml",
         "goodgo_contracts_events/contract/schemas/envelope.schema.json",
-        "goodgo_contracts_events/contract/schemas/payloads/payment.completed.schema.json",
+        "goodgo_contracts_events/contract/schemas/payment.completed.schema.json",
         "goodgo_contracts_events/_generated/validators/consumer_payment_completed.py",
         "goodgo_contracts_events/models.py",
         "goodgo_contracts_events/pydantic_models.py",

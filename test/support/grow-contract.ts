@@ -53,9 +53,9 @@ export function growContract(root: string, n: number): void {
     doc.setIn(['channels', clone], doc.createNode(rename(section('channels')[source])));
     doc.setIn(['operations', clone], doc.createNode(rename(section('operations')[source])));
     doc.setIn(['components', 'messages', clone], doc.createNode(rename(section('components/messages')[source])));
-    for (const kind of ['events', 'payloads']) {
-      const text = readFileSync(path.join(root, 'schemas', kind, `${source}.schema.json`), 'utf8');
-      writeFileSync(path.join(root, 'schemas', kind, `${clone}.schema.json`), text.replaceAll(source, clone).replaceAll(pascalName(source), pascalName(clone)));
+    for (const dir of [path.join(root, 'schemas'), path.join(root, 'schemas', 'events')]) {
+      const text = readFileSync(path.join(dir, `${source}.schema.json`), 'utf8');
+      writeFileSync(path.join(dir, `${clone}.schema.json`), text.replaceAll(source, clone).replaceAll(pascalName(source), pascalName(clone)));
     }
   }
   writeFileSync(file, doc.toString({ lineWidth: 0 }));

@@ -28,7 +28,7 @@ export interface ContractEventType {
   readonly legacyDeadLetterKey: string;
   /** `$id` and title of the per-type event (envelope) schema in schemas/events/. */
   readonly eventSchema: { readonly id: string; readonly title: string };
-  /** `$id` and title of the payload schema in schemas/payloads/. */
+  /** `$id` and title of the payload schema, `schemas/<eventType>.schema.json`. */
   readonly payloadSchema: { readonly id: string; readonly title: string };
   /** The message examples' payloads (whole envelopes). */
   readonly examples: readonly { readonly name: string; readonly payload: unknown }[];
@@ -221,8 +221,10 @@ async function crossCheck({ root, schemas, raw }: { root: string; schemas: Schem
     if (!(key in channels)) problems.push(new ContractError({ file: DOCUMENT, pointer: jsonPointer(['components', 'messages', key]), message: 'message used by no channel', fix: 'add its channel and send operation, or remove it' }));
   }
   for (const s of schemas) {
-    const m = /^schemas\/(events|payloads)\/(.+)\.schema\.json$/.exec(s.file);
-    if (m && !(m[2]! in channels)) problems.push(new ContractError({ file: s.file, pointer: '', message: `schema for "${m[2]}", which has no channel`, fix: 'add the event type to asyncapi.yaml, or remove the schema' }));
+    // schemas/<type>.schema.json (a payload) and schemas/events/<type>.schema.json; the shared
+    // schemas' names have no dot, an event type's always has one.
+    const m = /^schemas\/(?:events\/)?([^/]+\.[^/]+)\.schema\.json$/.exec(s.file);
+    if (m && !(m[1]! in channels)) problems.push(new ContractError({ file: s.file, pointer: '', message: `schema for "${m[1]}", which has no channel`, fix: 'add the event type to asyncapi.yaml, or remove the schema' }));
   }
   if (byId.size !== schemas.length) problems.push(new ContractError({ file: 'schemas/', pointer: '/$id', message: 'two schemas share an $id', fix: 'give every schema its own $id' }));
   if (problems.length > 0) throw new ContractErrors(problems);
@@ -288,7 +290,7 @@ function eventTypeOf(key: string, channel: unknown, context: TypeContext): Contr
     return undefined;
   }
   const eventFile = byFile.get(`schemas/events/${key}.schema.json`);
-  const payloadFile = byFile.get(`schemas/payloads/${key}.schema.json`);
+  const payloadFile = byFile.get(`schemas/${key}.schema.json`);
   if (!eventFile || !payloadFile) return undefined; // the parser reports the broken $ref
   checkEventSchema(key, eventFile, problems);
   const examples = Array.isArray(message['examples']) ? message['examples'] : [];
@@ -317,8 +319,8 @@ function checkEventSchema(key: string, eventFile: SchemaFile, problems: Contract
   }
   const payloadProp = props['payload'];
   const payloadRefInEvent = isObject(payloadProp) ? payloadProp['$ref'] : undefined;
-  if (payloadRefInEvent !== `../payloads/${key}.schema.json`) {
-    problems.push(new ContractError({ file: eventFile.file, pointer: '/properties/payload/$ref', message: `must be "../payloads/${key}.schema.json"`, fix: 'point payload at the payload schema of the same event type' }));
+  if (payloadRefInEvent !== `../${key}.schema.json`) {
+    problems.push(new ContractError({ file: eventFile.file, pointer: '/properties/payload/$ref', message: `must be "../${key}.schema.json"`, fix: 'point payload at the payload schema of the same event type' }));
   }
 }
 

@@ -135,7 +135,7 @@ async function lintSchemas(contract: ContractData, add: Add): Promise<void> {
       if ('$ref' in node && Object.keys(node).length > 1) {
         add(file, pointer, `keywords beside a $ref (${Object.keys(node).filter((k) => k !== '$ref').join(', ')}) are ignored by draft-07`, 'wrap it: { description, allOf: [{ $ref }] }');
       }
-      if (node['type'] === 'object' && isObject(node['properties']) && Object.keys(node['properties']).length === 0 && file.startsWith('schemas/payloads/')) {
+      if (node['type'] === 'object' && isObject(node['properties']) && Object.keys(node['properties']).length === 0 && /^schemas\/[^/]+\.[^/]+\.schema\.json$/.test(file)) {
         add(file, `${pointer}/properties`, 'the payload has no fields', 'add its fields, each with a type, a description and its constraints');
       }
       if (typeof node['pattern'] === 'string') patterns.push({ file, pointer: `${pointer}/pattern`, pattern: node['pattern'] });

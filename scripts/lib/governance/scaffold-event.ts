@@ -35,14 +35,14 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
   if (Array.isArray(reserved) && reserved.some((r) => typeof r === 'object' && r !== null && (r as { name?: unknown }).name === eventType)) {
     refuse(`"${eventType}" is reserved: a retired name is never reused`, 'choose a new name, e.g. with a _v2 suffix');
   }
-  if (doc.hasIn(['channels', eventType]) || existsSync(path.join(root, 'schemas', 'payloads', `${eventType}.schema.json`))) {
+  if (doc.hasIn(['channels', eventType]) || existsSync(path.join(root, 'schemas', `${eventType}.schema.json`))) {
     refuse(`"${eventType}" already exists`, 'edit the existing event type, or choose another name');
   }
 
   const name = pascalName(eventType);
   const payloadSchema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: `${ID_BASE}payloads/${eventType}.schema.json`,
+    $id: `${ID_BASE}${eventType}.schema.json`,
     title: `${name}Payload`,
     description: `TODO: what happened (${eventType}), and what consumers do with it.`,
     type: 'object',
@@ -65,7 +65,7 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
       occurredAt: { $ref: '../common.schema.json#/definitions/UtcTimestamp' },
       producer: { $ref: '../envelope.schema.json#/definitions/Producer' },
       traceId: { $ref: '../envelope.schema.json#/definitions/TraceId' },
-      payload: { $ref: `../payloads/${eventType}.schema.json` },
+      payload: { $ref: `../${eventType}.schema.json` },
     },
   };
   const streamKey = `events:${eventType}`;
@@ -111,7 +111,7 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
   });
 
   const written = [
-    `schemas/payloads/${eventType}.schema.json`,
+    `schemas/${eventType}.schema.json`,
     `schemas/events/${eventType}.schema.json`,
   ];
   await writeFile(path.join(root, written[0]!), `${JSON.stringify(payloadSchema, null, 2)}\n`);

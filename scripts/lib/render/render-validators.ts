@@ -272,7 +272,7 @@ function compileError(file: string, message: string): ContractError {
   if (format) {
     // Formats are annotations that runtimes check differently (or not at all): the contract uses patterns.
     const fix = format[1] === 'date-time'
-      ? 'use the shared timestamp instead: {"$ref": "../common.schema.json#/definitions/UtcTimestamp"} (RFC 3339 UTC, checked alike in every runtime)'
+      ? 'use the shared timestamp instead: {"$ref": "./common.schema.json#/definitions/UtcTimestamp"} (RFC 3339 UTC, checked alike in every runtime)'
       : 'describe the value with a pattern (see the portable subset in CONTRIBUTING.md), not a format';
     return new ContractError({ file, pointer: format[2] ?? '', message: `format "${format[1]}" is not checked alike by every runtime`, fix });
   }
