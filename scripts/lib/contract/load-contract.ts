@@ -290,9 +290,11 @@ function eventTypeOf(key: string, channel: unknown, context: TypeContext): Contr
     return undefined;
   }
   const eventFile = byFile.get(`schemas/events/${key}.schema.json`);
-  const payloadFile = byFile.get(`schemas/${key}.schema.json`);
+  // An older contract (compat's base, strict: false) kept the payloads in schemas/payloads/.
+  const payloadDir = !strict && byFile.has(`schemas/payloads/${key}.schema.json`) ? 'payloads/' : '';
+  const payloadFile = byFile.get(`schemas/${payloadDir}${key}.schema.json`);
   if (!eventFile || !payloadFile) return undefined; // the parser reports the broken $ref
-  checkEventSchema(key, eventFile, problems);
+  checkEventSchema(key, eventFile, `../${payloadDir}${key}.schema.json`, problems);
   const examples = Array.isArray(message['examples']) ? message['examples'] : [];
   if (examples.length === 0) problem(mAt('examples'), 'no example', 'add at least one example whose payload is a whole, valid envelope');
   return {
@@ -311,7 +313,7 @@ function eventTypeOf(key: string, channel: unknown, context: TypeContext): Contr
 }
 
 /** The event schema pins eventType to its type and points payload at the type's payload schema. */
-function checkEventSchema(key: string, eventFile: SchemaFile, problems: ContractError[]): void {
+function checkEventSchema(key: string, eventFile: SchemaFile, payloadRef: string, problems: ContractError[]): void {
   const props = isObject(eventFile.schema['properties']) ? eventFile.schema['properties'] : {};
   const eventTypeProp = props['eventType'];
   if (!isObject(eventTypeProp) || eventTypeProp['const'] !== key) {
@@ -319,8 +321,8 @@ function checkEventSchema(key: string, eventFile: SchemaFile, problems: Contract
   }
   const payloadProp = props['payload'];
   const payloadRefInEvent = isObject(payloadProp) ? payloadProp['$ref'] : undefined;
-  if (payloadRefInEvent !== `../${key}.schema.json`) {
-    problems.push(new ContractError({ file: eventFile.file, pointer: '/properties/payload/$ref', message: `must be "../${key}.schema.json"`, fix: 'point payload at the payload schema of the same event type' }));
+  if (payloadRefInEvent !== payloadRef) {
+    problems.push(new ContractError({ file: eventFile.file, pointer: '/properties/payload/$ref', message: `must be "${payloadRef}"`, fix: 'point payload at the payload schema of the same event type' }));
   }
 }
 
