@@ -42,6 +42,24 @@ export const EVENT_LIFECYCLE = {
   'payment.completed': 'dual-publish',
 } as const;
 
+/**
+ * The payload version of each event type (`x-payload-version`, MAJOR.MINOR): MINOR counts the
+ * compatible changes of its payload schema, MAJOR is the type's generation (`<type>_v2` is 2).
+ * It does not travel in the envelope.
+ */
+export const EVENT_PAYLOAD_VERSIONS = {
+  'kyc.verified': '1.0',
+  'listing.approved': '1.0',
+  'payment.completed': '1.0',
+} as const;
+
+/** The `$id` of each event type's payload schema (`schemas/<eventType>.schema.json`): CloudEvents' `dataschema`. */
+export const EVENT_PAYLOAD_SCHEMA_IDS = {
+  'kyc.verified': 'https://schemas.goodgo.dev/contracts-events/kyc.verified.schema.json',
+  'listing.approved': 'https://schemas.goodgo.dev/contracts-events/listing.approved.schema.json',
+  'payment.completed': 'https://schemas.goodgo.dev/contracts-events/payment.completed.schema.json',
+} as const;
+
 /** The payload model of each event type. */
 export interface EventPayloadMap {
   'kyc.verified': KycVerifiedPayload;

@@ -1,6 +1,6 @@
 import { EVENT_TYPES, type EventMap } from '../generated/event-types.js';
 
-export { EVENT_DEAD_LETTER_KEYS, EVENT_LEGACY_DEAD_LETTER_KEYS, EVENT_LIFECYCLE, EVENT_LIMITS, EVENT_TYPES, EVENT_STREAM_KEYS, STREAM_ENTRY_FIELD } from '../generated/event-types.js';
+export { EVENT_DEAD_LETTER_KEYS, EVENT_LEGACY_DEAD_LETTER_KEYS, EVENT_LIFECYCLE, EVENT_LIMITS, EVENT_PAYLOAD_SCHEMA_IDS, EVENT_PAYLOAD_VERSIONS, EVENT_TYPES, EVENT_STREAM_KEYS, STREAM_ENTRY_FIELD } from '../generated/event-types.js';
 export type { EventMap, EventPayloadMap } from '../generated/event-types.js';
 
 /**

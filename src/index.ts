@@ -2,7 +2,7 @@ export { createEnvelope, EVENT_ENVELOPE_SCHEMA_VERSION, NO_TRACE_ID } from './en
 export type { CreateEnvelopeOptions, EventEnvelope } from './envelope.js';
 export { EventValidationError, PublishError } from './errors.js';
 export type { ValidationIssue } from './errors.js';
-export { EVENT_DEAD_LETTER_KEYS, EVENT_LIFECYCLE, EVENT_STREAM_KEYS, EVENT_TYPES, isEventType, STREAM_ENTRY_FIELD } from './event-types.js';
+export { EVENT_DEAD_LETTER_KEYS, EVENT_LIFECYCLE, EVENT_PAYLOAD_SCHEMA_IDS, EVENT_PAYLOAD_VERSIONS, EVENT_STREAM_KEYS, EVENT_TYPES, isEventType, STREAM_ENTRY_FIELD } from './event-types.js';
 export type { EventMap, EventOf, EventPayloadMap, EventType, KnownEvent } from './event-types.js';
 export { isUuidV7, uuidv7, uuidv7Timestamp, UuidV7Generator } from './uuid-v7.js';
 export type { UuidV7GeneratorOptions } from './uuid-v7.js';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,9 @@ import { eventTypeNameProblem, isPastTense, pascalName, UNKNOWN_EVENT_TYPE_FIXTU
 import { freshEventType } from './support/fresh-event-type.ts';
 import { lintContract } from '../scripts/lib/governance/lint-contract.ts';
 import { readContract } from '../scripts/lib/contract/load-contract.ts';
+import { compareVersions } from '../scripts/lib/contract/releases.ts';
 import { renderEventTypes } from '../scripts/lib/render/render-event-types.ts';
+import { writeGenerated } from '../scripts/lib/render/write-generated.ts';
 import { ROOT } from './support/contract-examples.ts';
 import { CONTRACT_FILES } from '../scripts/lib/contract/contract-files.ts';
 
@@ -15,10 +17,13 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** A copy of the contract and its generated TypeScript, with `edit` applied to one file's text. */
-function fixture(edits: Record<string, (text: string) => string> = {}): string {
+function fixture(edits: Record<string, (text: string) => string> = {}, extra: readonly string[] = []): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'check-'));
   dirs.push(dir);
-  for (const entry of [...CONTRACT_FILES, 'generated']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of [...CONTRACT_FILES, 'generated', ...extra]) {
+    mkdirSync(path.dirname(path.join(dir, entry)), { recursive: true });
+    cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
   for (const [file, edit] of Object.entries(edits)) {
     const at = path.join(dir, file);
     const before = readFileSync(at, 'utf8');
@@ -103,6 +108,48 @@ describe('npm run check', () => {
     const dir = fixture({ 'schemas/kyc.verified.schema.json': editJson((s) => { s['required'] = s['required'].filter((r: string) => r !== 'provider'); }) });
     const problems = await lintContract(await readContract(dir), { today: new Date('2026-11-27T12:00:00Z') });
     expect(problems.map((p) => p.message)).toEqual(['generated/payload-validators/kyc.verified.cjs#: stale: generated from another contract (or missing)']);
+  });
+
+  describe('payload versions, against the latest release (releases/)', () => {
+    const LATEST = readdirSync(path.join(ROOT, 'releases')).sort(compareVersions).at(-1)!;
+    const RELEASED = ['releases', 'package.json', 'python/pyproject.toml'];
+    /** payment.completed's x-payload-version set to `version` in the document's text. */
+    const versionOf = (version: string) => (t: string): string => {
+      const at = t.indexOf("x-payload-version: '1.0'", t.indexOf('    payment.completed:\n      name: payment.completed'));
+      return t.slice(0, at) + `x-payload-version: '${version}'` + t.slice(at + "x-payload-version: '1.0'".length);
+    };
+    const withNote = editJson((s) => { s['properties']['note'] = { description: 'A note for support.', type: 'string', maxLength: 200 }; });
+
+    it('fails a payload schema changed without a version bump, naming the type and the bump; passes with it', async () => {
+      const unbumped = await lint(fixture({ 'schemas/payment.completed.schema.json': withNote }, RELEASED));
+      expect(unbumped).toContain(`asyncapi.yaml#/components/messages/payment.completed/x-payload-version: payment.completed: the payload schema changed since release ${LATEST} (x-payload-version 1.0) but its version did not`);
+      const cli = run(CHECK, '--root', fixture({ 'schemas/payment.completed.schema.json': withNote }, RELEASED));
+      expect(cli.stderr).toContain("fix: bump it: x-payload-version: '1.1' (a compatible change)");
+      const bumped = fixture({ 'schemas/payment.completed.schema.json': withNote, 'asyncapi.yaml': versionOf('1.1') }, RELEASED);
+      await writeGenerated(bumped); // as the author would: the validators and EVENT_PAYLOAD_VERSIONS follow
+      expect(await lint(bumped)).toEqual([]);
+    });
+
+    it('counts descriptions, titles and examples as no change, and refuses a bump without a change', async () => {
+      const reworded = editJson((s) => { s['properties']['orderId']['description'] = 'The order this payment pays for.'; });
+      expect(await lint(fixture({ 'schemas/payment.completed.schema.json': reworded }, RELEASED))).toEqual([]);
+      expect(await lint(fixture({ 'asyncapi.yaml': versionOf('1.1') }, RELEASED))).toContain(`asyncapi.yaml#/components/messages/payment.completed/x-payload-version: payment.completed: x-payload-version 1.1, but the payload schema has not changed since release ${LATEST} (1.0)`);
+    });
+
+    it('wants a breaking change as a new type (or declared), MAJOR to be the generation, and MAJOR.MINOR', async () => {
+      const breaking = editJson((s) => { s['required'] = [...s['required'], 'gatewayReference']; });
+      const problems = (await lint(fixture({ 'schemas/payment.completed.schema.json': breaking }, RELEASED))).join('\n');
+      expect(problems).toContain('but its version did not, and the change is breaking (npm run compat shows it)');
+      const cli = run(CHECK, '--root', fixture({ 'schemas/payment.completed.schema.json': breaking }, RELEASED));
+      expect(cli.stderr).toContain('fix: publish the new shape as a new type, payment.completed_v2, dual-published beside this one');
+      expect(await lint(fixture({ 'asyncapi.yaml': versionOf('2.0') }))).toContain("asyncapi.yaml#/components/messages/payment.completed/x-payload-version: payment.completed: x-payload-version 2.0: MAJOR is the type's generation, 1 for payment.completed");
+      expect(await lint(fixture({ 'asyncapi.yaml': versionOf('1') }))).toContain('asyncapi.yaml#/components/messages/payment.completed/x-payload-version: payment.completed: x-payload-version "1" is not MAJOR.MINOR');
+    });
+
+    it('keeps package.json, pyproject.toml and info.version in step', async () => {
+      const problems = await lint(fixture({ 'python/pyproject.toml': (t) => t.replace(/^version = "[^"]*"$/m, 'version = "9.9.9"') }, RELEASED));
+      expect(problems.join('\n')).toMatch(/^python\/pyproject\.toml#\/project\/version: version "9\.9\.9" differs from the contract's info\.version \d+\.\d+\.\d+$/m);
+    });
   });
 
   it("runs @asyncapi/parser's rules on the document, beside its own", () => {

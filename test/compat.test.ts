@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,12 +31,69 @@ describe('the labelled corpus of schema changes (test/compat/cases.json)', () =>
 describe('npm run compat', () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-  const copy = (): string => {
+  const copy = (...extra: string[]): string => {
     const dir = mkdtempSync(path.join(tmpdir(), 'compat-'));
     dirs.push(dir);
-    for (const entry of [...CONTRACT_FILES, 'generated']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+    for (const entry of [...CONTRACT_FILES, 'generated', ...extra]) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
     return dir;
   };
+  /** A copy with the releases, payment.completed's payload given an optional field (a compatible change). */
+  const withOptionalField = (version: string): string => {
+    const head = copy('releases');
+    const file = path.join(head, 'schemas/payment.completed.schema.json');
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { properties: Record<string, unknown> };
+    schema.properties['note'] = { description: 'A note for support.', type: 'string', maxLength: 200 };
+    writeFileSync(file, JSON.stringify(schema, null, 2));
+    const yaml = path.join(head, 'asyncapi.yaml');
+    const text = readFileSync(yaml, 'utf8');
+    const at = text.indexOf("x-payload-version: '1.0'", text.indexOf('    payment.completed:\n      name: payment.completed'));
+    writeFileSync(yaml, text.slice(0, at) + `x-payload-version: '${version}'` + text.slice(at + "x-payload-version: '1.0'".length));
+    return head;
+  };
+
+  it('compares with the latest release by default, and says which payload version a change needs', () => {
+    const head = withOptionalField('1.1');
+    const run = compat(head);
+    expect(run.status, run.stderr).toBe(0);
+    const latest = readdirSync(path.join(ROOT, 'releases')).sort().at(-1)!;
+    expect(run.stdout).toContain(`since release ${latest}`);
+    expect(run.stdout).toContain(`payment.completed: payload changed compatibly since release ${latest}: x-payload-version 1.0 → 1.1, the contract has 1.1 (ok)`);
+    const stale = compat(withOptionalField('1.0'));
+    expect(stale.stdout).toContain('x-payload-version 1.0 → 1.1, the contract has 1.0 (needs a bump: npm run check fails)');
+  });
+
+  it('checks against every release from --since on, and writes Markdown for a pull request with --format markdown', () => {
+    const head = withOptionalField('1.1');
+    const first = readdirSync(path.join(ROOT, 'releases')).sort()[0]!;
+    const run = compat(head, '--since', first, '--format', 'markdown');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`### Contract compatibility since release ${first}`);
+    expect(run.stdout).toContain('| event type | JSON pointer | change | producers | consumers | reason |');
+    expect(run.stdout).toMatch(/\| `payment\.completed` \| `\/payload\/properties\/note` \| optional property added \| ✅ safe \| ✅ safe \|/);
+    expect(run.stdout).toContain('- `payment.completed`: payload changed compatibly');
+  });
+
+  it('lets a payload\'s breaking change through once declared with its event type and reason', () => {
+    const head = copy('releases');
+    const file = path.join(head, 'schemas/kyc.verified.schema.json');
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { required: string[] };
+    schema.required = [...schema.required, 'expiresAt'];
+    writeFileSync(file, JSON.stringify(schema, null, 2));
+    expect(compat(head).status).toBe(1);
+    const yaml = path.join(head, 'asyncapi.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('x-declared-breaking-changes: []\n', 'x-declared-breaking-changes:\n  - pointer: /payload/required\n    eventType: kyc.verified\n    reason: every verification expires now\n'));
+    const run = compat(head);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/\| kyc\.verified +\| \/payload\/required +\| property expiresAt made required +\| breaking +\| safe +\| declared: every verification expires now/);
+    // Declared for another type, it lets nothing through.
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('    eventType: kyc.verified\n', '    eventType: listing.approved\n'));
+    expect(compat(head).status).toBe(1);
+  });
+
+  it('refuses options it cannot combine, and a release that is not recorded, with the fix', () => {
+    expect(compat(ROOT, '--release', '9.9.9').stderr).toMatch(/error: asyncapi\.yaml#: 9\.9\.9 is not a recorded release \(.*\); fix: pass nothing/);
+    expect(compat(ROOT, '--since', '0.1.0', '--base', 'HEAD').stderr).toContain('--since and --base: compare with one of them');
+  });
   const compat = (root: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/compat.ts'), '--root', root, ...args], { cwd: ROOT, encoding: 'utf8' });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -50,7 +107,7 @@ describe('npm run compat', () => {
     const run = compat(head, '--against', ROOT);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/\| \(redis binding\) +\| \/servers\/redis\/x-redis-streams\/entryField +\| entryField changed from "envelope" to "event" +\| breaking +\| breaking +\|/);
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('x-declared-breaking-changes:\n', 'x-declared-breaking-changes:\n  - pointer: /servers/redis/x-redis-streams/entryField\n    reason: a test rename\n'));
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('x-declared-breaking-changes: []\n', 'x-declared-breaking-changes:\n  - pointer: /servers/redis/x-redis-streams/entryField\n    reason: a test rename\n'));
     const declared = compat(head, '--against', ROOT);
     expect(declared.status, declared.stderr).toBe(0);
     expect(declared.stdout).toContain('declared: a test rename');

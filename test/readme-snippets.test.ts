@@ -13,6 +13,9 @@ import { venvPython } from '../scripts/lib/render/render-python.ts';
 import { contractExamples, ROOT } from './support/contract-examples.ts';
 import { RedisServer } from './support/redis-server.ts';
 
+/** The tagged snippets that print, each print's expected line in its trailing comment. */
+const PRINTING = ['ts-versions'];
+
 /** The tagged snippets of README.md: name -> language and code. */
 function snippets(): Map<string, { lang: string; code: string }> {
   const text = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -86,7 +89,7 @@ async function survives(command: string, args: string[], handled: RegExp): Promi
 
 describe('README snippets, as written', () => {
   const all = snippets();
-  const tested = ['ts-consumer', 'py-consumer', 'py-validate'];
+  const tested = ['ts-consumer', 'py-consumer', 'py-validate', ...PRINTING];
 
   it('are all tested here (a new tagged snippet needs its run here)', () => {
     expect([...all.keys()].sort()).toEqual([...tested].sort());
@@ -120,6 +123,27 @@ describe('README snippets, as written', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split('\n')[0]).toBe('1250000');
   }, 60_000);
+
+  // Snippets that print: each print's trailing comment is the line it must print.
+  for (const name of PRINTING) {
+    it(`${name} type-checks strictly and prints what its comments say`, () => {
+      const { lang, code } = all.get(name)!;
+      const python = lang === 'python';
+      const file = `${name.replaceAll('-', '_')}.${python ? 'py' : 'ts'}`;
+      writeFileSync(path.join(work, file), `${code}\n`);
+      const check = python
+        ? spawnSync(path.join(path.dirname(venvPython()), 'mypy'), ['--strict', file], { cwd: work, encoding: 'utf8' })
+        : spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: work, encoding: 'utf8' });
+      expect(check.status, check.stdout + check.stderr).toBe(0);
+      const run = python
+        ? spawnSync(venvPython(), [file], { cwd: work, encoding: 'utf8' })
+        : spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: work, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      const expected = [...code.matchAll(python ? /^\s*print\(.*\)\s+# (.*)$/gm : /^\s*console\.log\(.*\);\s+\/\/ (.*)$/gm)].map((m) => m[1]);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(run.stdout.trimEnd().split('\n')).toEqual(expected);
+    }, 60_000);
+  }
 });
 
 describe('CONTRIBUTING.md', () => {

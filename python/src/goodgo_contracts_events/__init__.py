@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from ._envelope import EVENT_ENVELOPE_SCHEMA_VERSION, NO_TRACE_ID, create_envelope, format_timestamp
 from ._errors import EventValidationError, ValidationIssue
-from ._generated.contract_data import EVENT_LIFECYCLE, EVENT_STREAM_KEYS, EVENT_TYPES, EventType
+from ._generated.contract_data import (
+    EVENT_LIFECYCLE,
+    EVENT_PAYLOAD_SCHEMA_IDS,
+    EVENT_PAYLOAD_VERSIONS,
+    EVENT_STREAM_KEYS,
+    EVENT_TYPES,
+    EventType,
+)
 from ._uuid_v7 import UuidV7Generator, is_uuidv7, uuidv7, uuidv7_timestamp
 from ._validate import Lifecycle, Mode, ValidationResult, parse_envelope, safe_parse_envelope, validate_envelope
 
@@ -47,6 +54,8 @@ def contract_files() -> "Traversable":
 __all__ = [
     "EVENT_ENVELOPE_SCHEMA_VERSION",
     "EVENT_LIFECYCLE",
+    "EVENT_PAYLOAD_SCHEMA_IDS",
+    "EVENT_PAYLOAD_VERSIONS",
     "EVENT_STREAM_KEYS",
     "EVENT_TYPES",
     "NO_TRACE_ID",

@@ -6,6 +6,7 @@ import { ContractError, ContractErrors } from './contract-error.js';
 import { jsonPointer } from './json-pointer.js';
 import { fillKey, readBinding, readLimits, type EventLimits, type RedisBinding } from './load-binding.js';
 import { isObject, type JsonObject } from './json-object.js';
+import { readReleases, type Release } from './releases.js';
 
 export type { JsonObject } from './json-object.js';
 
@@ -34,6 +35,8 @@ export interface ContractEventType {
   readonly examples: readonly { readonly name: string; readonly payload: unknown }[];
   /** Where the type stands: the message's `x-lifecycle`, as written (checked by `npm run check`). */
   readonly lifecycle: Lifecycle;
+  /** The payload's version, the message's `x-payload-version` as written (`MAJOR.MINOR`; checked by `npm run check`); absent in a contract from before it. */
+  readonly payloadVersion: string | undefined;
 }
 
 /** The lifecycle states of an event type, in order. */
@@ -73,6 +76,8 @@ export interface Contract {
   readonly binding: RedisBinding | undefined;
   /** The bounds every reader applies before parsing (`x-event-limits`); absent as `binding` is. */
   readonly limits: EventLimits | undefined;
+  /** The releases recorded in `releases/`, oldest first (none in a frozen copy of the contract). */
+  readonly releases: readonly Release[];
 }
 
 
@@ -234,7 +239,7 @@ async function crossCheck({ root, schemas, raw }: { root: string; schemas: Schem
   const reserved: ReservedEventType[] = Array.isArray(rawReserved)
     ? rawReserved.filter(isObject).map((r) => ({ name: String(r['name']), ...(r['retired'] !== undefined ? { retired: String(r['retired']) } : {}), ...(r['reason'] !== undefined ? { reason: String(r['reason']) } : {}) }))
     : [];
-  return { root, raw, schemas, envelopeSchemaId: String(envelope.schema['$id']), eventTypes, reserved, binding, limits };
+  return { root, raw, schemas, envelopeSchemaId: String(envelope.schema['$id']), eventTypes, reserved, binding, limits, releases: await readReleases(root) };
 }
 
 /** What {@link eventTypeOf} checks one channel against. */
@@ -309,6 +314,7 @@ function eventTypeOf(key: string, channel: unknown, context: TypeContext): Contr
       payload: isObject(e) ? e['payload'] : undefined,
     })),
     lifecycle: lifecycleOf(message['x-lifecycle'], strict, () => mAt('x-lifecycle'), problems),
+    payloadVersion: typeof message['x-payload-version'] === 'string' ? message['x-payload-version'] : message['x-payload-version'] === undefined ? undefined : String(message['x-payload-version']),
   };
 }
 

@@ -1,28 +1,29 @@
 import type { ContractData, JsonObject } from '../contract/load-contract.js';
 import type { CompatRow } from './compare-contracts.js';
 import { isObject } from '../contract/json-object.js';
+import { declaredChangeOf, type DeclaredBreakingChange } from '../contract/releases.js';
 
 /** What a contract from before the structured binding used (the prose of x-redis-streams then). */
 const LEGACY = { entryField: 'envelope', deadLetterStream: '<stream>:dead-letter', handledKey: 'events:handled:<group>:<eventId>' } as const;
 
 
 /**
- * The breaking changes the head contract declares deliberately (`x-declared-breaking-changes`:
- * JSON pointer and reason), which compat shows and lets through.
+ * The breaking changes the contract declares deliberately (`x-declared-breaking-changes`: JSON
+ * pointer, the event type for a payload's change, and the reason), which compat shows and lets
+ * through until the next release (`npm run release` moves them into its record).
  *
  * @example
- * declaredChanges(head).get('/servers/redis/x-redis-streams/deadLetterStream'); // 'keys tagged for Redis Cluster ...'
+ * declaredChanges(head); // [{ pointer: '/servers/redis/x-redis-streams/deadLetterStream', reason: '...' }]
  */
-export function declaredChanges(contract: ContractData): Map<string, string> {
-  const { raw } = contract;
-  const list = Array.isArray(raw['x-declared-breaking-changes']) ? raw['x-declared-breaking-changes'] : [];
-  return new Map(list.filter(isObject).map((d) => [String(d['pointer']), String(d['reason'])]));
+export function declaredChanges(contract: ContractData): DeclaredBreakingChange[] {
+  const list = contract.raw['x-declared-breaking-changes'];
+  return (Array.isArray(list) ? list : []).filter(isObject).map(declaredChangeOf);
 }
 
 /**
  * Compares the wire of the Redis binding: the entry field, the key templates of dead letters and
  * idempotency marks, the dead-letter fields and the event limits. Any change is breaking (running
- * consumers and tools read the old wire) unless the head declares it with its reason.
+ * consumers and tools read the old wire); compareContracts lets a declared one through.
  *
  * @example
  * compareBindings(base, head); // [{ eventType: '(redis binding)', pointer: '/servers/redis/x-redis-streams/deadLetterStream', ... }]
@@ -46,6 +47,5 @@ export function compareBindings(base: ContractData, head: ContractData): CompatR
     // A lower bound refuses events that were accepted before: producers that send them break.
     if (before === undefined || after < before) rows.push({ eventType: '(envelope)', pointer: `/x-event-limits/${name}`, change: before === undefined ? `limit ${name} added (${after})` : `limit ${name} lowered from ${before} to ${after}`, producers: 'breaking', consumers: 'safe', reason: 'events over the bound that were accepted before are refused now' });
   }
-  const declared = declaredChanges(head);
-  return rows.map((r) => (declared.has(r.pointer) ? { ...r, declared: declared.get(r.pointer)! } : r));
+  return rows;
 }

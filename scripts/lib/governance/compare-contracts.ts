@@ -1,7 +1,8 @@
 import { dereference } from '../contract/dereference.js';
 import type { ContractData, JsonObject } from '../contract/load-contract.js';
 import { diffSchemas, type Verdict } from './schema-diff.js';
-import { compareBindings } from './compare-bindings.js';
+import { compareBindings, declaredChanges } from './compare-bindings.js';
+import type { DeclaredBreakingChange } from '../contract/releases.js';
 
 /** One row of the compat table. */
 export interface CompatRow {
@@ -12,14 +13,20 @@ export interface CompatRow {
   readonly producers: Verdict;
   readonly consumers: Verdict;
   readonly reason: string;
-  /** Set when the head contract declares this breaking change deliberately (`x-declared-breaking-changes`): its reason. */
+  /** Set when this breaking change is declared deliberately (`x-declared-breaking-changes`, or a later release's record): its reason. */
   readonly declared?: string;
 }
 
 /** Whether a row breaks anyone. */
 export const isBreaking = (row: CompatRow): boolean => row.declared === undefined && (row.producers === 'breaking' || row.consumers === 'breaking');
 
-function resolved(contract: ContractData, id: string): JsonObject {
+/**
+ * A schema of the contract by `$id`, every `$ref` resolved.
+ *
+ * @example
+ * resolved(contract, contract.eventTypes[0].payloadSchema.id); // { type: 'object', ... }
+ */
+export function resolved(contract: ContractData, id: string): JsonObject {
   const byId = new Map(contract.schemas.map((s) => [String(s.schema['$id']), s.schema]));
   const schema = byId.get(id);
   if (!schema) throw new Error(`internal: no schema ${id}`);
@@ -32,11 +39,14 @@ function resolved(contract: ContractData, id: string): JsonObject {
  * before and now reserved) or added (safe). A new major version of a type is a new type
  * (`payment.completed_v2`), dual-published beside the old one: an addition, so it passes.
  *
+ * A breaking change that `declared` lists (by pointer, and event type when given) is marked with
+ * its reason and let through; by default the head's own declarations.
+ *
  * @example
  * const rows = compareContracts(baseContract, headContract);
  * if (rows.some(isBreaking)) process.exitCode = 1;
  */
-export function compareContracts(base: ContractData, head: ContractData): CompatRow[] {
+export function compareContracts(base: ContractData, head: ContractData, declared: readonly DeclaredBreakingChange[] = declaredChanges(head)): CompatRow[] {
   const rows: CompatRow[] = [];
   for (const c of diffSchemas(resolved(base, base.envelopeSchemaId), resolved(head, head.envelopeSchemaId))) rows.push({ eventType: '(envelope)', ...c });
 
@@ -59,5 +69,8 @@ export function compareContracts(base: ContractData, head: ContractData): Compat
       rows.push({ eventType: h.eventType, pointer: '', change: 'event type added', producers: 'safe', consumers: 'safe', reason: `a new stream ${h.streamKey}; tolerant consumers accept it unchecked until they upgrade` });
     }
   }
-  return rows;
+  return rows.map((r) => {
+    const d = declared.find((c) => c.pointer === r.pointer && (c.eventType ?? r.eventType) === r.eventType);
+    return d === undefined || (r.producers === 'safe' && r.consumers === 'safe') ? r : { ...r, declared: d.reason };
+  });
 }

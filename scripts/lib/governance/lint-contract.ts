@@ -4,7 +4,11 @@ import { check as recheck } from 'recheck';
 import { ContractError, ContractErrors } from '../contract/contract-error.js';
 import { eventTypeNameProblem } from '../contract/event-type-name.js';
 import { jsonPointer } from '../contract/json-pointer.js';
-import type { ContractData, JsonObject } from '../contract/load-contract.js';
+import { readContract, type ContractData, type JsonObject } from '../contract/load-contract.js';
+import { compareVersions, isPackageVersion, releaseContractDir } from '../contract/releases.js';
+import { declaredChanges } from './compare-bindings.js';
+import { compareContracts } from './compare-contracts.js';
+import { payloadVersionProblems } from './payload-versions.js';
 import { compileValidators } from '../render/render-validators.js';
 import { renderEventTypes } from '../render/render-event-types.js';
 import { renderRedisProtocol } from '../render/render-redis-protocol.js';
@@ -43,6 +47,7 @@ export async function lintContract(contract: ContractData, options: { today: Dat
   lintLifecycle(contract, options.today, add);
   await lintSchemas(contract, add);
   lintPlaceholders(contract, add);
+  await lintVersions(contract, problems, add);
   const validators = lintExamples(contract, problems);
   await lintGenerated(contract, validators, problems, add);
   return problems;
@@ -165,6 +170,31 @@ async function lintSchemas(contract: ContractData, add: Add): Promise<void> {
       add(file, pointer, `recheck could not decide whether pattern ${pattern} is safe (${diagnostics.error.kind})`, 'simplify the pattern');
     }
   }
+}
+
+async function lintVersions(contract: ContractData, problems: ContractError[], add: Add): Promise<void> {
+  // The package versions in step with the contract's, never behind the latest release.
+  const version = isObject(contract.raw['info']) ? String(contract.raw['info']['version']) : '';
+  const latest = contract.releases.at(-1);
+  if (!isPackageVersion(version)) add('asyncapi.yaml', '/info/version', `info.version ${JSON.stringify(version)} is not MAJOR.MINOR.PATCH`, 'set it to the package version, e.g. 0.2.0');
+  else if (latest && compareVersions(version, latest.version) < 0) add('asyncapi.yaml', '/info/version', `info.version ${version} is behind the latest release, ${latest.version}`, `set it to ${latest.version} or later (npm run release sets every version)`);
+  const packageJson = await readFile(path.join(contract.root, 'package.json'), 'utf8').then((t) => JSON.parse(t) as { version?: unknown }, () => undefined);
+  if (packageJson !== undefined && packageJson.version !== version) add('package.json', '/version', `version ${JSON.stringify(packageJson.version)} differs from the contract's info.version ${version}`, 'keep them in step: npm run release -- <version> sets both');
+  const pyproject = await readFile(path.join(contract.root, 'python', 'pyproject.toml'), 'utf8').catch(() => undefined);
+  const pyVersion = pyproject === undefined ? undefined : /^version = "([^"]*)"$/m.exec(pyproject)?.[1];
+  if (pyproject !== undefined && pyVersion !== version) add('python/pyproject.toml', '/project/version', `version ${JSON.stringify(pyVersion)} differs from the contract's info.version ${version}`, 'keep them in step: npm run release -- <version> sets both');
+  // Declarations name what they let through.
+  for (const [i, d] of declaredChanges(contract).entries()) {
+    if (d.pointer.startsWith('/payload') && d.eventType === undefined) add('asyncapi.yaml', jsonPointer(['x-declared-breaking-changes', i]), `the declared change of ${d.pointer} names no event type`, 'add eventType: <the type whose payload changes>');
+    if (!d.reason.trim() || d.reason === 'undefined') add('asyncapi.yaml', jsonPointer(['x-declared-breaking-changes', i]), 'a declared breaking change without its reason', 'add reason: why it breaks, and how producers and consumers roll it out');
+  }
+  // Payload versions, against the latest release.
+  let base: Parameters<typeof payloadVersionProblems>[1];
+  if (latest) {
+    const release = await readContract(releaseContractDir(contract.root, latest.version), { strict: false });
+    base = { label: `release ${latest.version}`, contract: release, rows: compareContracts(release, contract) };
+  }
+  problems.push(...payloadVersionProblems(contract, base));
 }
 
 function lintPlaceholders(contract: ContractData, add: Add): void {

@@ -7,6 +7,7 @@ import { uuidv7 } from '../../../src/uuid-v7.js';
 import { ContractError, ContractErrors } from '../contract/contract-error.js';
 import { eventTypeNameProblem, pascalName } from '../contract/event-type-name.js';
 import { writeGenerated } from '../render/write-generated.js';
+import { generationOf } from './payload-versions.js';
 
 const ID_BASE = 'https://schemas.goodgo.dev/contracts-events/';
 
@@ -89,6 +90,8 @@ export async function scaffoldEvent(root: string, eventType: string, options: { 
   const today = (options.today ?? new Date()).toISOString().slice(0, 10);
   const message = ({
     name: eventType,
+    // A new type starts at its generation's first version: payment.completed_v2 at 2.0.
+    'x-payload-version': `${generationOf(eventType)}.0`,
     'x-lifecycle': { state: 'draft' },
     title: readable.charAt(0).toUpperCase() + readable.slice(1),
     summary: 'TODO: one line on what happened.',

@@ -1,4 +1,5 @@
 import type { ContractData, JsonObject } from '../contract/load-contract.js';
+import type { Release } from '../contract/releases.js';
 import { dereference } from '../contract/dereference.js';
 import { lifecycleLabel } from '../contract/lifecycle-label.js';
 import { isObject } from '../contract/json-object.js';
@@ -50,12 +51,14 @@ export function docsParts(contract: ContractData): DocsParts {
     const out: string[] = [];
     const payload = dereference(byId.get(t.eventSchema.id)!, t.eventSchema.id, byId);
     out.push(`## ${t.eventType}`, '', `**${text(message, 'title') ?? t.eventType}**: ${text(message, 'summary') ?? ''}`, '');
-    out.push(`- Stream key: \`${t.streamKey}\`; dead letters: \`${t.deadLetterKey}\``, `- Producers send it with operation \`${t.eventType}\` (\`send\`)`, `- Model: \`${t.eventSchema.title}\`, payload \`${t.payloadSchema.title}\``, `- ${lifecycleLabel(t.lifecycle).replace(/^lifecycle/, 'Lifecycle')}`, '');
+    out.push(`- Stream key: \`${t.streamKey}\`; dead letters: \`${t.deadLetterKey}\``, `- Producers send it with operation \`${t.eventType}\` (\`send\`)`, `- Model: \`${t.eventSchema.title}\`, payload \`${t.payloadSchema.title}\``, `- Payload version: \`${t.payloadVersion ?? '1.0'}\` (schema \`${t.payloadSchema.id}\`)`, `- ${lifecycleLabel(t.lifecycle).replace(/^lifecycle/, 'Lifecycle')}`, '');
     if (text(message, 'description')) out.push(text(message, 'description')!.trim(), '');
     out.push('| field | type | required | description | constraints |', '| --- | --- | --- | --- | --- |');
     for (const row of fieldRows(payload, '', true, formats)) {
       out.push(`| \`${row.path}\` | ${cell(row.type)} | ${row.required ? 'yes' : 'no'} | ${cell(row.description)} | ${row.constraints.map(cell).join('<br>')} |`);
     }
+    out.push('', 'Payload versions, from the releases recorded in `releases/`:', '', '| payload version | first released in |', '| --- | --- |');
+    for (const [version, release] of versionHistory(t.eventType, t.payloadVersion ?? '1.0', contract.releases)) out.push(`| \`${version}\` | ${release} |`);
     out.push('');
     for (const example of Array.isArray(message['examples']) ? message['examples'].filter(isObject) : []) {
       out.push(`### Example: ${text(example, 'name') ?? ''}`, '', text(example, 'summary') ?? '', '', '```json', JSON.stringify(example['payload'], null, 2), '```', '');
@@ -105,6 +108,17 @@ export function renderDocsMarkdown(contract: ContractData): string {
     parts.formats,
   ];
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+/** Each payload version of a type, oldest first, with the release that first had it (or none yet). */
+function versionHistory(eventType: string, current: string, releases: readonly Release[]): [string, string][] {
+  const first = new Map<string, string>();
+  for (const r of releases) {
+    const v = r.payloadVersions[eventType];
+    if (v !== undefined && !first.has(v)) first.set(v, `${r.version} (${r.date})`);
+  }
+  if (!first.has(current)) first.set(current, 'not released yet');
+  return [...first];
 }
 
 /** The fields of an object schema, depth first, with dotted paths; allOf members merged in. */

@@ -42,6 +42,20 @@ EVENT_LEGACY_DEAD_LETTER_KEYS: Final[dict[EventType, str]] = {
 }
 """Where dead letters went before the keys were hash-tagged: read them during a rollout."""
 
+EVENT_PAYLOAD_VERSIONS: Final[dict[EventType, str]] = {
+    "kyc.verified": "1.0",
+    "listing.approved": "1.0",
+    "payment.completed": "1.0",
+}
+"""The payload version of each event type (x-payload-version, MAJOR.MINOR); it does not travel in the envelope."""
+
+EVENT_PAYLOAD_SCHEMA_IDS: Final[dict[EventType, str]] = {
+    "kyc.verified": "https://schemas.goodgo.dev/contracts-events/kyc.verified.schema.json",
+    "listing.approved": "https://schemas.goodgo.dev/contracts-events/listing.approved.schema.json",
+    "payment.completed": "https://schemas.goodgo.dev/contracts-events/payment.completed.schema.json",
+}
+"""The $id of each event type's payload schema (schemas/<eventType>.schema.json): CloudEvents' dataschema."""
+
 EVENT_LIMITS: Final[dict[str, int]] = {"maxEventBytes":1048576, "maxDepth":64, "maxNumberLength":100}
 """x-event-limits: the bounds every reader applies before parsing an event."""
 
