@@ -17,4 +17,6 @@ export type { RedisClientLike } from './redis/connection.js';
 export { fromStreamFields, toStreamFields } from './redis/stream-codec.js';
 export type { StreamFields } from './redis/stream-codec.js';
 export { activeTraceId } from './trace-context.js';
+export { CLOUD_EVENT_SOURCE_PREFIX, fromCloudEvent, safeFromCloudEvent, toCloudEvent } from './cloud-event.js';
+export type { GoodGoCloudEvent } from './cloud-event.js';
 export { CONSUMER_METRICS } from './redis/consumer-metrics.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContract, type JsonObject } from '../scripts/lib/contract/load-contract.ts';
 import { venvPython } from '../scripts/lib/render/render-python.ts';
-import { createEnvelope, parseEnvelope, validateEnvelope } from '../src/index.ts';
+import { createEnvelope, EVENT_PAYLOAD_SCHEMA_IDS, EVENT_PAYLOAD_VERSIONS, fromCloudEvent, parseEnvelope, toCloudEvent, validateEnvelope, type EventEnvelope } from '../src/index.ts';
 import { ROOT } from './support/contract-examples.ts';
 import { loadVectors } from './support/vectors.ts';
 
@@ -117,6 +117,26 @@ describe('events cross between the runtimes', () => {
     const event = parseEnvelope(text, { mode: 'producer' });
     expect(event).toMatchObject({ eventType: 'listing.approved', occurredAt: '2026-11-27T09:13:30.052Z', producer: 'catalog-service' });
     expect(validateEnvelope(event, { mode: 'producer' })).toMatchObject({ ok: true, known: true });
+  });
+
+  it('maps every valid vector to the same CloudEvent in both runtimes, and each reads the other\'s back exactly', () => {
+    const events = [...loadVectors().values()].flat().flatMap((g) => g.tests.filter((c) => c.valid).map((c) => c.data as EventEnvelope<unknown>));
+    const ours = events.map((e) => toCloudEvent(e));
+    const out = python([
+      'import json, sys',
+      'from goodgo_contracts_events import from_cloud_event, to_cloud_event',
+      'data = json.load(sys.stdin)',
+      'print(json.dumps({"to": [to_cloud_event(e) for e in data["events"]], "from": [from_cloud_event(ce) for ce in data["ces"]]}))',
+    ].join('\n'), { events, ces: ours }) as { to: unknown[]; from: unknown[] };
+    expect(out.to).toEqual(ours); // Python's CloudEvents are TypeScript's
+    expect(out.from).toEqual(events); // TypeScript's CloudEvents read back in Python exactly
+    expect(out.to.map((ce) => fromCloudEvent(ce))).toEqual(events); // and Python's in TypeScript
+    expect(events.length).toBeGreaterThanOrEqual(50);
+  });
+
+  it('exports the same payload versions and schema ids', () => {
+    const out = python('import json\nfrom goodgo_contracts_events import EVENT_PAYLOAD_SCHEMA_IDS, EVENT_PAYLOAD_VERSIONS\nprint(json.dumps([EVENT_PAYLOAD_VERSIONS, EVENT_PAYLOAD_SCHEMA_IDS]))', null);
+    expect(out).toEqual([EVENT_PAYLOAD_VERSIONS, EVENT_PAYLOAD_SCHEMA_IDS]);
   });
 
   it('the Python package ships the contract byte for byte', () => {

@@ -14,7 +14,7 @@ import { contractExamples, ROOT } from './support/contract-examples.ts';
 import { RedisServer } from './support/redis-server.ts';
 
 /** The tagged snippets that print, each print's expected line in its trailing comment. */
-const PRINTING = ['ts-versions'];
+const PRINTING = ['ts-versions', 'ts-cloudevents', 'py-cloudevents'];
 
 /** The tagged snippets of README.md: name -> language and code. */
 function snippets(): Map<string, { lang: string; code: string }> {

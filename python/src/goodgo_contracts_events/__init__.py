@@ -8,6 +8,7 @@ the same verdict as the TypeScript package on every input (the shared vectors pr
 
 from typing import TYPE_CHECKING, Any
 
+from ._cloud_event import CLOUD_EVENT_SOURCE_PREFIX, from_cloud_event, safe_from_cloud_event, to_cloud_event
 from ._envelope import EVENT_ENVELOPE_SCHEMA_VERSION, NO_TRACE_ID, create_envelope, format_timestamp
 from ._errors import EventValidationError, ValidationIssue
 from ._generated.contract_data import (
@@ -52,6 +53,7 @@ def contract_files() -> "Traversable":
 
 
 __all__ = [
+    "CLOUD_EVENT_SOURCE_PREFIX",
     "EVENT_ENVELOPE_SCHEMA_VERSION",
     "EVENT_LIFECYCLE",
     "EVENT_PAYLOAD_SCHEMA_IDS",
@@ -71,9 +73,12 @@ __all__ = [
     "contract_files",
     "create_envelope",
     "format_timestamp",
+    "from_cloud_event",
     "is_uuidv7",
     "parse_envelope",
+    "safe_from_cloud_event",
     "safe_parse_envelope",
+    "to_cloud_event",
     "uuidv7",
     "uuidv7_timestamp",
     "validate_envelope",
