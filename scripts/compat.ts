@@ -8,6 +8,9 @@
 //   --base <git-ref>            the contract at a commit (e.g. main)
 //   --against <folder>          a folder with asyncapi.yaml and schemas/
 //   --format markdown           a Markdown report, for a pull-request comment
+//   --against-stream <eventType> [--url redis://...] [--sample N]
+//                               the last N (default 100) real entries of the type's stream, judged
+//                               by the working tree's schemas in each mode
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ContractError, ContractErrors } from './lib/contract/contract-error.js';
@@ -18,6 +21,9 @@ import { contractAtRef } from './lib/contract/contract-at-ref.js';
 import { readContract, type ContractData } from './lib/contract/load-contract.js';
 import { compareVersions, releaseContractDir, type DeclaredBreakingChange } from './lib/contract/releases.js';
 import { runScript } from './lib/run-script.js';
+import { patternHints, validatorsOf } from './lib/render/render-validators.js';
+import { streamConformance } from './lib/governance/stream-conformance.js';
+import { createClient } from 'redis';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -84,8 +90,48 @@ function versionLines(changes: readonly PayloadChange[], label: string): string[
   });
 }
 
+/** `--against-stream`: what the working tree's schemas make of the last entries of a stream. */
+async function againstStream(head: ContractData, eventType: string): Promise<number> {
+  const type = head.eventTypes.find((t) => t.eventType === eventType);
+  if (!type) usage(`"${eventType}" is not an event type of the contract (${head.eventTypes.map((t) => t.eventType).join(', ')})`);
+  const sampleText = option('--sample') ?? '100';
+  const sample = Number(sampleText);
+  if (!Number.isInteger(sample) || sample < 1) usage(`--sample ${sampleText}: a number of entries, at least 1`);
+  const url = option('--url') ?? process.env['REDIS_URL'];
+  if (!url) usage('no Redis to read: pass --url redis://host:6379 or set REDIS_URL');
+  const validate = validatorsOf(head, eventType);
+  const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 5000 } });
+  client.on('error', () => undefined); // connect() reports it
+  try {
+    await client.connect();
+  } catch (e) {
+    throw new ContractErrors([new ContractError({ file: url, pointer: '', message: `cannot reach Redis (${(e as Error).message || (e as Error).name})`, fix: 'check the URL (--url or REDIS_URL) and that Redis runs' })]);
+  }
+  let entries: { id: string; text: string | undefined }[];
+  try {
+    const field = head.binding?.entryField ?? 'envelope';
+    const newest = await client.xRevRange(type.streamKey, '+', '-', { COUNT: sample });
+    entries = (newest ?? []).reverse().map((e) => ({ id: e.id, text: e.message[field] }));
+  } finally {
+    await client.close();
+  }
+  const report = streamConformance(entries, eventType, validate, new Map(patternHints(head)));
+  console.log(`compat: the last ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} of ${type.streamKey} (asked for ${sample}), judged by the working tree's schemas:`);
+  for (const m of report) {
+    console.log(`${m.mode} mode: ${m.rejected} of ${m.total} would be rejected`);
+    for (const r of m.reasons) console.log(`  ${r.id}: ${r.reason}`);
+  }
+  if (report.some((m) => m.rejected > 0)) {
+    console.error(`error: real ${eventType} events fail the changed schema (above); fix: loosen the change, or make it a new type (<type>_v2) dual-published beside this one`);
+    return 1;
+  }
+  return 0;
+}
+
 await runScript(async () => {
   const head = await readContract(root);
+  const stream = option('--against-stream');
+  if (stream !== undefined) return againstStream(head, stream);
   let failed = false;
   for (const base of basesOf(head)) {
     if (base.dir === undefined) {

@@ -26,7 +26,7 @@ Commands:
   status [type ...]   streams, dead letters, and per group lag and pending     [Redis]
   tail <type>         the last events on a stream, as NDJSON                  [Redis]
   check               lint the contract (asyncapi.yaml, schemas/)            [repository only]
-  compat              compare the contract with an earlier version           [repository only]
+  compat              compare with a release, or with a stream's real events [repository only]
   new <event.type>    scaffold a new event type                              [repository only]
 
 Run goodgo-events <command> --help for its options; goodgo-events --version prints the version.`,
@@ -75,7 +75,14 @@ when the output is not a terminal (goodgo-events validate - reads it back), one 
 terminal. An invalid entry is reported on standard error with its id and errors, not printed (exit
 1). --follow waits for new ones until interrupted.`,
   check: 'goodgo-events check [--today YYYY-MM-DD]\n\nLints the contract, one line per problem; exit 1 if any. The same as npm run check.',
-  compat: 'goodgo-events compat --base <git-ref> | --against <dir>\n\nCompares the contract with an earlier version; exit 1 on a breaking change. The same as npm run compat.',
+  compat: `goodgo-events compat [--release <version|latest> | --since <version> | --base <git-ref> | --against <dir>] [--format markdown]
+goodgo-events compat --against-stream <eventType> [--url redis://...] [--sample N]
+
+Compares the contract with the latest release (or the one named), says which payload version each
+changed type needs; exit 1 on a breaking change not declared. --against-stream judges the last N
+(default 100) real entries of the type's stream with the working tree's schemas, in each mode, and
+prints how many each would reject and why: run it before merging a schema change. The same as npm
+run compat.`,
   new: 'goodgo-events new <aggregate>.<past-tense-verb> [--producer NAME]\n\nScaffolds an event type. The same as npm run new-event.',
 };
 

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diffSchemas, type Verdict } from '../scripts/lib/governance/schema-diff.ts';
-import { ROOT } from './support/contract-examples.ts';
+import { contractExamples, ROOT } from './support/contract-examples.ts';
+import { RedisServer } from './support/redis-server.ts';
+import { createClient } from 'redis';
 import { CONTRACT_FILES } from '../scripts/lib/contract/contract-files.ts';
 
 interface Case {
@@ -89,6 +91,37 @@ describe('npm run compat', () => {
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('    eventType: kyc.verified\n', '    eventType: listing.approved\n'));
     expect(compat(head).status).toBe(1);
   });
+
+  it('--against-stream judges the last real entries of a stream with the working tree\'s schemas, in each mode', async () => {
+    const server = await RedisServer.start();
+    try {
+      const client = createClient({ url: server.url });
+      await client.connect();
+      const example = contractExamples().find((e) => e.eventType === 'payment.completed')!.payload;
+      const withReference = (ref: string): string => JSON.stringify({ ...example, payload: { ...(example['payload'] as object), gatewayReference: ref } });
+      await client.xAdd('events:payment.completed', '*', { envelope: withReference('short') });
+      await client.xAdd('events:payment.completed', '*', { envelope: withReference('a-reference-of-forty-characters-and-more') });
+      await client.xAdd('events:payment.completed', '*', { envelope: '{not json' });
+      await client.close();
+      // The change under review: gateway references of at most 20 characters.
+      const head = copy();
+      const file = path.join(head, 'schemas/payment.completed.schema.json');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"maxLength": 128', '"maxLength": 20'));
+      const run = compat(head, '--against-stream', 'payment.completed', '--url', server.url, '--sample', '10');
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stdout).toContain('compat: the last 3 entries of events:payment.completed (asked for 10), judged by the working tree\'s schemas:');
+      expect(run.stdout).toMatch(/^producer mode: 2 of 3 would be rejected$/m);
+      expect(run.stdout).toMatch(/^consumer mode: 2 of 3 would be rejected$/m);
+      expect(run.stdout).toMatch(/^ {2}\d+-\d+: \/payload\/gatewayReference must have at most 20 characters \(maxLength\)$/m);
+      expect(run.stdout).toMatch(/^ {2}\d+-\d+: not JSON: /m);
+      // The sample is the newest entries.
+      expect(compat(head, '--against-stream', 'payment.completed', '--url', server.url, '--sample', '1').stdout).toMatch(/^consumer mode: 1 of 1 would be rejected$/m);
+      expect(compat(ROOT, '--against-stream', 'payment.completed', '--url', server.url, '--sample', '2').stdout).toMatch(/^producer mode: 1 of 2 would be rejected$/m);
+      expect(compat(ROOT, '--against-stream', 'order.shipped', '--url', server.url).stderr).toContain('"order.shipped" is not an event type of the contract');
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 
   it('refuses options it cannot combine, and a release that is not recorded, with the fix', () => {
     expect(compat(ROOT, '--release', '9.9.9').stderr).toMatch(/error: asyncapi\.yaml#: 9\.9\.9 is not a recorded release \(.*\); fix: pass nothing/);

@@ -105,6 +105,28 @@ export function checkContractExamples(contract: ContractData): void {
 }
 
 /**
+ * The validators of one event type in both modes, from the contract's schemas as they are (the
+ * working tree, not `generated/`): `<mode>:envelope` and `<mode>:<eventType>` (the payload).
+ * For `compat --against-stream`, which asks what a schema change would do to real events.
+ *
+ * @throws {ContractErrors} when a schema does not compile.
+ * @example
+ * const validate = validatorsOf(contract, 'payment.completed');
+ * validate.get('consumer:payment.completed')!(event.payload);
+ */
+export function validatorsOf(contract: ContractData, eventType: string): Map<string, ValidateFunction> {
+  const type = contract.eventTypes.find((t) => t.eventType === eventType);
+  if (!type) throw new Error(`internal: ${eventType} is not an event type of the contract`);
+  const validate = new Map<string, ValidateFunction>();
+  const compile = compilerFor(newAjv({ source: false }), contract, MODES, validate);
+  for (const mode of MODES) {
+    compile(mode, 'envelope', contract.envelopeSchemaId);
+    compile(mode, eventType, type.payloadSchema.id);
+  }
+  return validate;
+}
+
+/**
  * {@link checkContractExamples} on a worker thread (ajv compiles a schema a type, seconds at
  * hundreds of types), so that `npm run docs` renders the pages meanwhile. The thread starts now;
  * it checks once `contract` resolves.
