@@ -116,7 +116,7 @@ describe('docs/index.html in Chromium, from file://, offline', () => {
 });
 
 describe('docs/events/<eventType>.html, reached from the index', () => {
-  it('shows each type\'s streams, lifecycle, a payload field with its description, and its example', async () => {
+  it('shows each type\'s streams, lifecycle, payload version and its history, a payload field with its description, and its example', async () => {
     const anchors = new Set<string>();
     for (const t of contract.eventTypes) {
       await page.goto(pathToFileURL(page_).href);
@@ -126,6 +126,9 @@ describe('docs/events/<eventType>.html, reached from the index', () => {
       expect(text).toContain(t.streamKey);
       expect(text).toContain(t.deadLetterKey);
       expect(text).toContain(`Lifecycle: ${t.lifecycle.state}`);
+      // Its payload version, and the history of its versions from the release records.
+      expect(text).toContain(`Payload version: ${t.payloadVersion!}`);
+      for (const r of contract.releases) if (r.payloadVersions[t.eventType]) expect(text).toContain(`${r.version} (${r.date})`);
       const field = fieldOf(t.eventType);
       expect(text).toContain(`payload.${field.name}`);
       expect(text).toContain(field.description);
