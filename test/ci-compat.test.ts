@@ -2,12 +2,13 @@
 // repository with real commits: a push of two commits, the first breaking and the second
 // harmless, must fail it. (Comparing with HEAD~1 only, as CI once did, lets it through.)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './support/contract-examples.ts';
 import { scratchCopy } from './support/grow-contract.ts';
+import { editFile } from './support/edit-file.ts';
 
 /** The commands of CI's compat step, exactly as .ci/run has them. */
 function compatStep(): string {
@@ -21,13 +22,7 @@ describe("CI's compat step", () => {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'ci-compat-')), 'repo');
   afterAll(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
   const git = (...args: string[]): string => execFileSync('git', ['-C', dir, '-c', 'user.name=ci', '-c', 'user.email=ci@example.com', ...args], { encoding: 'utf8' });
-  const edit = (file: string, change: (text: string) => string): void => {
-    const at = path.join(dir, file);
-    const before = readFileSync(at, 'utf8');
-    const after = change(before);
-    if (after === before) throw new Error(`the edit of ${file} changed nothing`);
-    writeFileSync(at, after);
-  };
+  const edit = (file: string, change: (text: string) => string): void => editFile(path.join(dir, file), change);
   const step = (): { status: number | null; out: string } => {
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', compatStep()], { cwd: dir, encoding: 'utf8' });
     return { status: run.status, out: run.stdout + run.stderr };

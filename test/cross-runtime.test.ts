@@ -10,8 +10,10 @@ import { createEnvelope, EVENT_PAYLOAD_SCHEMA_IDS, EVENT_PAYLOAD_VERSIONS, fromC
 import { ROOT } from './support/contract-examples.ts';
 import { loadVectors } from './support/vectors.ts';
 
+// The Python package of the repository under test (a scratch copy's too, not the venv's editable install).
+const PYTHON_ENV = { ...process.env, PYTHONPATH: path.join(ROOT, 'python', 'src') };
 const python = (script: string, input: unknown): unknown =>
-  JSON.parse(execFileSync(venvPython(ROOT), ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }));
+  JSON.parse(execFileSync(venvPython(ROOT), ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: PYTHON_ENV }));
 
 const contract = await loadContract(ROOT);
 
@@ -113,7 +115,7 @@ describe('events cross between the runtimes', () => {
       'print(json.dumps(create_envelope("listing.approved", {"listingId": "lst_1", "sellerId": "usr_1", "category": "home/kitchen",',
       '  "moderator": {"kind": "human", "id": "staff_7"}, "approvedAt": "2026-11-27T09:13:29.871Z"}, producer="catalog-service",',
       '  occurred_at=datetime(2026, 11, 27, 16, 13, 30, 52000, tzinfo=timezone(timedelta(hours=7))))))',
-    ].join('\n')], { encoding: 'utf8' });
+    ].join('\n')], { encoding: 'utf8', env: PYTHON_ENV });
     const event = parseEnvelope(text, { mode: 'producer' });
     expect(event).toMatchObject({ eventType: 'listing.approved', occurredAt: '2026-11-27T09:13:30.052Z', producer: 'catalog-service' });
     expect(validateEnvelope(event, { mode: 'producer' })).toMatchObject({ ok: true, known: true });

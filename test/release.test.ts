@@ -1,25 +1,20 @@
 // npm run release in a scratch copy: a compatible change, its bump, then the release that records
 // it; versions in step, the declared changes moved into the record, the docs' history updated.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readReleases } from '../scripts/lib/contract/releases.ts';
 import { ROOT } from './support/contract-examples.ts';
 import { scratchCopy } from './support/grow-contract.ts';
+import { editFile } from './support/edit-file.ts';
 
 describe('npm run release', () => {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'release-')), 'repo');
   afterAll(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
   const run = (script: string, ...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, 'scripts', `${script}.ts`), ...args], { cwd: dir, encoding: 'utf8' });
-  const edit = (file: string, change: (text: string) => string): void => {
-    const at = path.join(dir, file);
-    const before = readFileSync(at, 'utf8');
-    const after = change(before);
-    if (after === before) throw new Error(`the edit of ${file} changed nothing`);
-    writeFileSync(at, after);
-  };
+  const edit = (file: string, change: (text: string) => string): void => editFile(path.join(dir, file), change);
 
   it('records a release after a compatible change and its bump, with every version in step', async () => {
     scratchCopy(ROOT, dir);
