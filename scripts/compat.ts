@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ContractError, ContractErrors } from './lib/contract/contract-error.js';
 import { compareContracts, isBreaking, type CompatRow } from './lib/governance/compare-contracts.js';
-import { declaredChanges } from './lib/governance/compare-bindings.js';
+import { declaredChanges } from './lib/governance/declared-changes.js';
 import { payloadChanges, type PayloadChange } from './lib/governance/payload-versions.js';
 import { contractAtRef } from './lib/contract/contract-at-ref.js';
 import { readContract, type ContractData } from './lib/contract/load-contract.js';

@@ -4,10 +4,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ContractErrors } from './lib/contract/contract-error.js';
-import { readContract } from './lib/contract/load-contract.js';
 import { cutRelease } from './lib/governance/cut-release.js';
-import { lintContract } from './lib/governance/lint-contract.js';
-import { lintDocument } from './lib/governance/lint-document.js';
+import { checkContract } from './lib/governance/check-contract.js';
 import { writeGenerated } from './lib/render/write-generated.js';
 import { runScript } from './lib/run-script.js';
 
@@ -18,9 +16,8 @@ const version = args.find((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1
 
 await runScript(async () => {
   const today = new Date();
-  const contract = await readContract(root);
   // A release is what check passes: its payload versions are what the next one compares with.
-  const problems = [...(await lintDocument(contract)), ...(await lintContract(contract, { today }))];
+  const { problems } = await checkContract(root, { today });
   if (problems.length > 0) throw new ContractErrors(problems);
   const release = await cutRelease(root, version ?? '', { date: option('--date') ?? today.toISOString().slice(0, 10) });
   await writeGenerated(root);

@@ -108,32 +108,15 @@ export type ContractData = Omit<Contract, 'document'>;
 export async function loadContract(root: string, options: { strict?: boolean } = {}): Promise<Contract> {
   // Files that do not read (bad JSON, bad YAML) are reported as such, before the parser's view of them.
   const files = { root, schemas: await readSchemas(root), raw: await readRawDocument(root) };
-  const [data, document] = await Promise.allSettled([crossCheck(files, options), parseDocument(root, true)]);
+  const [data, document] = await Promise.allSettled([crossCheck(files, options), parseDocument(root)]);
   if (document.status === 'rejected') throw document.reason;
   if (data.status === 'rejected') throw data.reason;
   return { ...data.value, document: document.value };
 }
 
-/**
- * The parsed document for contract data read before (see {@link readContract}): work that needs
- * only the files starts first, the parser's run (seconds at hundreds of types) overlaps it.
- *
- * @throws {ContractErrors} the parser's problems.
- * @example
- * const data = await readContract(root);
- * const contract = await withDocument(data);
- */
-export async function withDocument(data: ContractData, options: { lint?: boolean } = {}): Promise<Contract> {
-  return { ...data, document: await parseDocument(data.root, options.lint ?? true) };
-}
-
-/**
- * Runs `@asyncapi/parser` on asyncapi.yaml at `root`. With `lint`, its core and recommended rules
- * too (`npm run check`: half the parser's time at 300 types); without, it still resolves every
- * $ref and reports the broken ones: what the renderers (generate, docs) need.
- */
-async function parseDocument(root: string, lint: boolean): Promise<AsyncAPIDocumentInterface> {
-  const { document, problems } = await parseWithProblems(root, lint);
+/** The document as `@asyncapi/parser` reads it, with its core and recommended rules; its problems thrown. */
+async function parseDocument(root: string): Promise<AsyncAPIDocumentInterface> {
+  const { document, problems } = await parseWithProblems(root, true);
   if (document === undefined || problems.length > 0) throw new ContractErrors(problems.length > 0 ? problems : [unparsable()]);
   return document;
 }

@@ -1,7 +1,8 @@
 import { dereference } from '../contract/dereference.js';
 import type { ContractData, JsonObject } from '../contract/load-contract.js';
 import { diffSchemas, type Verdict } from './schema-diff.js';
-import { compareBindings, declaredChanges } from './compare-bindings.js';
+import { compareBindings } from './compare-bindings.js';
+import { declaredChanges } from './declared-changes.js';
 import type { DeclaredBreakingChange } from '../contract/releases.js';
 
 /** One row of the compat table. */

@@ -5,7 +5,7 @@ import { ContractError, ContractErrors } from '../contract/contract-error.js';
 import { CONTRACT_FILES } from '../contract/contract-files.js';
 import { readContract } from '../contract/load-contract.js';
 import { compareVersions, isPackageVersion, RELEASES_DIR, type Release } from '../contract/releases.js';
-import { declaredChanges } from './compare-bindings.js';
+import { declaredChanges } from './declared-changes.js';
 
 /**
  * Cuts release `version` of the contract at `root`: sets the versions in step (package.json and

@@ -6,7 +6,7 @@ import { eventTypeNameProblem } from '../contract/event-type-name.js';
 import { jsonPointer } from '../contract/json-pointer.js';
 import { readContract, type ContractData, type JsonObject } from '../contract/load-contract.js';
 import { compareVersions, isPackageVersion, releaseContractDir } from '../contract/releases.js';
-import { declaredChanges } from './compare-bindings.js';
+import { declaredChanges } from './declared-changes.js';
 import { compareContracts } from './compare-contracts.js';
 import { payloadVersionProblems } from './payload-versions.js';
 import { compileValidators } from '../render/render-validators.js';
